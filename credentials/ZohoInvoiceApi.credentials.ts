@@ -1,0 +1,89 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IDataObject,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { ORGANIZATION_HEADER, TOKEN_HEADER_PREFIX, apiBaseUrlExpression } from '../nodes/ZohoInvoice/shared/zoho';
+import { connectionProperties } from './connectionProperties';
+import { selfClientAccessToken } from './selfClientToken';
+
+export class ZohoInvoiceApi implements ICredentialType {
+	name = 'zohoInvoiceApi';
+
+	displayName = 'Zoho Invoice API (Self Client)';
+
+	icon: Icon = {
+		light: 'file:../nodes/ZohoInvoice/zohoInvoice.svg',
+		dark: 'file:../nodes/ZohoInvoice/zohoInvoice.dark.svg',
+	};
+
+	documentationUrl = 'https://www.zoho.com/accounts/protocol/oauth/self-client/overview.html';
+
+	properties: INodeProperties[] = [
+		...connectionProperties,
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			hint: 'Zoho API Console → Self Client → Client Secret tab',
+		},
+		{
+			displayName: 'Client Secret',
+			name: 'clientSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+		},
+		{
+			displayName: 'Refresh Token',
+			name: 'refreshToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'Generate a grant code in the Self Client with scope ZohoInvoice.settings.ALL, then exchange it once for a refresh token (see the README)',
+		},
+		{
+			// Filled by n8n from preAuthentication; refreshed when empty or when Zoho answers 401.
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+	];
+
+	async preAuthentication(
+		this: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+	): Promise<IDataObject> {
+		return { accessToken: await selfClientAccessToken(this, credentials) };
+	}
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: `=${TOKEN_HEADER_PREFIX} {{ $credentials.accessToken }}`,
+				[ORGANIZATION_HEADER]: '={{ $credentials.organizationId }}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: apiBaseUrlExpression(),
+			url: '/users/me',
+		},
+	};
+}

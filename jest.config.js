@@ -1,0 +1,25 @@
+/** Each project runs the whole suite against one n8n line, through that line's own engine. */
+const base = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
+	setupFiles: ['<rootDir>/test/setup.ts'],
+};
+
+module.exports = {
+	testTimeout: 30_000,
+	projects: [
+		{ ...base, displayName: 'n8n 2.x' },
+		{
+			...base,
+			displayName: 'n8n 1.x',
+			// The node imports n8n-workflow as a peer: in n8n 1.x that is 1.x's copy.
+			moduleNameMapper: {
+				'^n8n-core$': '<rootDir>/node_modules/n8n-core-v1',
+				'^n8n-workflow$': '<rootDir>/node_modules/n8n-workflow-v1',
+			},
+		},
+	],
+};
