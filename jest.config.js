@@ -11,10 +11,13 @@ const base = {
 module.exports = {
 	testTimeout: 30_000,
 	projects: [
-		{ ...base, displayName: 'n8n 2.x' },
+		{ ...base, displayName: 'n8n 2.x', globals: { N8N_LINE: 2 } },
 		{
 			...base,
 			displayName: 'n8n 1.x',
+			globals: { N8N_LINE: 1 },
+			// The sandbox's own tests do not involve n8n: once is enough.
+			testPathIgnorePatterns: ['/test/sandbox/'],
 			// The node imports n8n-workflow as a peer: in n8n 1.x that is 1.x's copy.
 			moduleNameMapper: {
 				'^n8n-core$': '<rootDir>/node_modules/n8n-core-v1',

@@ -10,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { ORGANIZATION_HEADER, TOKEN_HEADER_PREFIX, apiBaseUrlExpression } from '../nodes/ZohoInvoice/shared/zoho';
-import { connectionProperties } from './connectionProperties';
+import { TEST_MESSAGES, connectionProperties } from './connectionProperties';
 import { selfClientAccessToken } from './selfClientToken';
 
 export class ZohoInvoiceApi implements ICredentialType {
@@ -85,5 +85,15 @@ export class ZohoInvoiceApi implements ICredentialType {
 			baseURL: apiBaseUrlExpression(),
 			url: '/users/me',
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: TEST_MESSAGES.unauthorized },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: TEST_MESSAGES.forbidden },
+			},
+		],
 	};
 }

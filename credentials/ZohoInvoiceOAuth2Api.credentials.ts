@@ -8,7 +8,7 @@ import {
 	accountsUrlExpression,
 	apiBaseUrlExpression,
 } from '../nodes/ZohoInvoice/shared/zoho';
-import { connectionProperties } from './connectionProperties';
+import { TEST_MESSAGES, connectionProperties } from './connectionProperties';
 
 export class ZohoInvoiceOAuth2Api implements ICredentialType {
 	name = 'zohoInvoiceOAuth2Api';
@@ -72,5 +72,15 @@ export class ZohoInvoiceOAuth2Api implements ICredentialType {
 			// n8n signs OAuth2 requests itself and skips `authenticate`, so the test names the organization here.
 			headers: { [ORGANIZATION_HEADER]: '={{ $credentials.organizationId }}' },
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: TEST_MESSAGES.unauthorized },
+			},
+			{
+				type: 'responseCode',
+				properties: { value: 403, message: TEST_MESSAGES.forbidden },
+			},
+		],
 	};
 }

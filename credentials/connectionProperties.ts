@@ -47,3 +47,11 @@ export const connectionProperties: INodeProperties[] = [
 		description: 'The organization whose users this credential manages',
 	},
 ];
+
+/** What n8n's Test button shows when Zoho refuses the test request. */
+export const TEST_MESSAGES = {
+	unauthorized:
+		'Zoho did not accept the access token: check that the Region is the data centre of your Zoho account and that the token has the ZohoInvoice.settings scopes',
+	forbidden:
+		'Zoho refused this organization: check the Organization ID (Zoho Invoice → Settings → Organization Profile) and that your Zoho user belongs to it',
+};

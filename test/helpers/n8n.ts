@@ -29,6 +29,9 @@ import { ZohoInvoiceOAuth2Api } from '../../credentials/ZohoInvoiceOAuth2Api.cre
 import { ZohoInvoice } from '../../nodes/ZohoInvoice/ZohoInvoice.node';
 import type { ZohoSandbox } from '../sandbox/server';
 
+/** Which n8n line this jest project runs against (see jest.config.js). */
+export const N8N_LINE = (globalThis as { N8N_LINE?: number }).N8N_LINE ?? 2;
+
 export const NODE_TYPE = 'n8n-nodes-zoho-invoice.zohoInvoice';
 
 /** n8n's own parent type for OAuth2 credentials, reduced to what the engine reads. */

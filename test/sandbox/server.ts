@@ -145,11 +145,15 @@ export class ZohoSandbox {
 	constructor(private readonly options: SandboxOptions = {}) {
 		this.organizationId = options.organizationId ?? '10234695';
 		this.selfClient = {
-			clientId: '1000.SELFCLIENTSANDBOX',
+			// Each sandbox is its own data centre: its clients are unknown to every other.
+			clientId: `1000.SELF${randomBytes(8).toString('hex').toUpperCase()}`,
 			clientSecret: 'sandbox-self-client-secret',
 			refreshToken: '',
 		};
-		this.oauthClient = { clientId: '1000.OAUTHCLIENTSANDBOX', clientSecret: 'sandbox-oauth-client-secret' };
+		this.oauthClient = {
+			clientId: `1000.OAUTH${randomBytes(8).toString('hex').toUpperCase()}`,
+			clientSecret: 'sandbox-oauth-client-secret',
+		};
 		this.selfClient.refreshToken = this.grantRefreshToken(this.selfClient.clientId, ['ZohoInvoice.settings.ALL']);
 		this.seedUsers(options.users ?? 3);
 	}

@@ -8,6 +8,9 @@ interface Failure {
 	/** Node's network error code, e.g. ECONNREFUSED. */
 	networkCode?: string;
 	reason?: string;
+	/** A failure before any request, e.g. the credential could not get a token: its own words. */
+	message?: string;
+	description?: string;
 }
 
 const translatedErrors = new WeakSet<object>();
@@ -81,6 +84,8 @@ function readFailure(error: unknown): Failure {
 		body: response.data ?? response.body ?? context.data,
 		networkCode,
 		reason: typeof cause.message === 'string' ? cause.message : undefined,
+		message: typeof outer.message === 'string' ? outer.message : undefined,
+		description: typeof outer.description === 'string' ? outer.description : undefined,
 	};
 }
 
@@ -99,7 +104,10 @@ function build(node: INode, failure: Failure, host: string, itemIndex?: number):
 
 	let message: string;
 	let description: string;
-	if (failure.status === undefined) {
+	if (failure.status === undefined && failure.networkCode === undefined && failure.message) {
+		message = failure.message;
+		description = failure.description ?? '';
+	} else if (failure.status === undefined) {
 		({ message, description } = networkMessage(failure, host));
 	} else if (!body) {
 		// A proxy's or an outage page, or a body cut short: never JSON from Zoho itself.
