@@ -125,13 +125,19 @@ function withDefaults(workflow: Workflow, node: INode, type: string, data: ICred
 	) as ICredentialDataDecryptedObject;
 }
 
+/** A stored credential as the node sees it: defaults filled in, its own expressions resolved. */
+export function resolveCredential(type: string, data: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+	const { workflow, node } = workflowWith({}, 'oAuth2', {});
+	return withDefaults(workflow, node, type, data);
+}
+
 function credentialsHelper(store: CredentialStore, workflow: Workflow): ICredentialsHelper {
 	const helper = {
 		getParentTypes: (type: string) => parentTypes(type),
 		isCredentialUsableByNode: () => true,
 		getCredentialsProperties: (type: string) => credentialTypes[type].properties,
 		async getDecrypted(_additionalData: unknown, _nodeCredentials: unknown, type: string) {
-			return withDefaults(workflow, workflow.getNode('Zoho Invoice')!, type, store.get(type));
+			return withDefaults(workflow, Object.values(workflow.nodes)[0], type, store.get(type));
 		},
 		async authenticate(
 			credentials: ICredentialDataDecryptedObject,
