@@ -10,6 +10,9 @@ const base = {
 
 module.exports = {
 	testTimeout: 30_000,
+	// n8n-core 1.x starts an SSH-connection cleanup interval it never unrefs (n8n's CLI stops it
+	// at shutdown); without this jest would wait on it forever after the last test.
+	forceExit: true,
 	projects: [
 		{ ...base, displayName: 'n8n 2.x', globals: { N8N_LINE: 2 } },
 		{
