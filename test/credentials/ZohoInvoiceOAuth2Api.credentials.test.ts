@@ -1,7 +1,7 @@
 import { ClientOAuth2 } from '@n8n/client-oauth2';
 import type { IDataObject } from 'n8n-workflow';
 
-import { resolveCredential, runNode, testCredential } from '../helpers/n8n';
+import { resolveCredential, runNode, sandboxOAuth2Credential, testCredential } from '../helpers/n8n';
 import { useSandbox } from '../helpers/sandbox';
 
 const type = 'zohoInvoiceOAuth2Api';
@@ -49,18 +49,7 @@ describe('Zoho Invoice OAuth2 API credential', () => {
 	describe('against the sandbox', () => {
 		const fixture = useSandbox();
 
-		function connectedCredential(tokens: IDataObject) {
-			const { sandbox } = fixture;
-			return {
-				region: 'custom',
-				customApiUrl: sandbox.apiUrl,
-				customAccountsUrl: sandbox.accountsUrl,
-				organizationId: sandbox.organizationId,
-				clientId: sandbox.oauthClient.clientId,
-				clientSecret: sandbox.oauthClient.clientSecret,
-				oauthTokenData: tokens,
-			};
-		}
+		const connectedCredential = (tokens: IDataObject) => sandboxOAuth2Credential(fixture.sandbox, tokens);
 
 		test('Connect: consent redirect, then the code is exchanged for tokens, as n8n does it', async () => {
 			const { sandbox } = fixture;

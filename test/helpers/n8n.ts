@@ -76,19 +76,27 @@ export class CredentialStore {
 	}
 }
 
-/** Stored credentials for both types, pointing at the sandbox. */
-export function sandboxCredentials(sandbox: ZohoSandbox): CredentialStore {
-	const store = new CredentialStore();
-	store.set('zohoInvoiceApi', sandbox.selfClientCredentials());
-	store.set('zohoInvoiceOAuth2Api', {
+/** A connected OAuth2 credential for the sandbox, holding the given token data. */
+export function sandboxOAuth2Credential(sandbox: ZohoSandbox, oauthTokenData: IDataObject): ICredentialDataDecryptedObject {
+	return {
 		region: 'custom',
 		customApiUrl: sandbox.apiUrl,
 		customAccountsUrl: sandbox.accountsUrl,
 		organizationId: sandbox.organizationId,
 		clientId: sandbox.oauthClient.clientId,
 		clientSecret: sandbox.oauthClient.clientSecret,
-		oauthTokenData: { access_token: sandbox.issueAccessToken(), token_type: 'Bearer' },
-	});
+		oauthTokenData,
+	};
+}
+
+/** Stored credentials for both types, pointing at the sandbox. */
+export function sandboxCredentials(sandbox: ZohoSandbox): CredentialStore {
+	const store = new CredentialStore();
+	store.set('zohoInvoiceApi', sandbox.selfClientCredentials());
+	store.set(
+		'zohoInvoiceOAuth2Api',
+		sandboxOAuth2Credential(sandbox, { access_token: sandbox.issueAccessToken(), token_type: 'Bearer' }),
+	);
 	return store;
 }
 
