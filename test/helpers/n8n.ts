@@ -5,7 +5,7 @@
  * supplies is what n8n's CLI supplies in production: the credentials helper
  * (stored credentials, preAuthentication, generic authenticate).
  */
-import { ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
+import { DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
@@ -101,6 +101,8 @@ export function sandboxCredentials(sandbox: ZohoSandbox): CredentialStore {
 }
 
 const nodeType = new ZohoInvoice();
+// n8n's loader adds the Request Options (batching, timeout, proxy) to every declarative node.
+DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
 
 const nodeTypes: INodeTypes = {
 	getByName: () => nodeType,

@@ -40,6 +40,8 @@ export interface Fault {
 	delayMs?: number;
 	/** Destroy the connection without answering. */
 	drop?: boolean;
+	/** Expire every access token just before this request is checked, as when Zoho's hour ends mid-run. */
+	expireTokens?: boolean;
 	/** How many requests it applies to (default 1). */
 	times?: number;
 	/** Which requests; default every API request. */
@@ -332,6 +334,7 @@ export class ZohoSandbox {
 			request.socket.destroy();
 			return;
 		}
+		if (fault?.expireTokens) this.expireAccessTokens();
 		if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
 		if (fault?.status !== undefined || fault?.body !== undefined) {
 			response.writeHead(fault.status ?? 200, { 'Content-Type': fault.contentType ?? 'application/json;charset=UTF-8' });

@@ -76,7 +76,8 @@ function readFailure(error: unknown): Failure {
 	const context = asRecord(outer.context) ?? {};
 	const statusText = String(outer.httpCode ?? response.status ?? cause.status ?? '');
 	const status = /^\d{3}$/.test(statusText) ? Number(statusText) : undefined;
-	const networkCode = [cause.code, outer.code, asRecord(cause.cause)?.code].find(
+	// n8n 1.x leaves the network code in httpCode.
+	const networkCode = [cause.code, outer.code, asRecord(cause.cause)?.code, outer.httpCode].find(
 		(code): code is string => typeof code === 'string' && /^E[A-Z_]+$/.test(code),
 	);
 	return {
