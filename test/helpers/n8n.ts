@@ -5,7 +5,7 @@
  * supplies is what n8n's CLI supplies in production: the credentials helper
  * (stored credentials, preAuthentication, generic authenticate).
  */
-import { DirectoryLoader, ExecuteContext, LoadOptionsContext, RoutingNode } from 'n8n-core';
+import { DirectoryLoader, ExecuteContext, ExecutionLifecycleHooks, LoadOptionsContext, RoutingNode, WorkflowExecute } from 'n8n-core';
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 import type {
 	ICredentialDataDecryptedObject,
@@ -21,6 +21,7 @@ import type {
 	INodeParameters,
 	INodeType,
 	INodeTypes,
+	IRun,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
@@ -104,11 +105,9 @@ const nodeType = new ZohoInvoice();
 // n8n's loader adds the Request Options (batching, timeout, proxy) to every declarative node.
 DirectoryLoader.applyDeclarativeNodeOptionParameters(nodeType);
 
-const nodeTypes: INodeTypes = {
-	getByName: () => nodeType,
-	getByNameAndVersion: () => nodeType,
-	getKnownTypes: () => ({}),
-} as unknown as INodeTypes;
+function nodeTypesOf(type: INodeType): INodeTypes {
+	return { getByName: () => type, getByNameAndVersion: () => type, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+}
 
 function parentTypes(type: string): string[] {
 	const parents = credentialTypes[type]?.extends ?? [];
@@ -220,7 +219,12 @@ function additionalData(store: CredentialStore, workflow: Workflow): IWorkflowEx
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-function workflowWith(parameters: INodeParameters, authentication: Authentication, settings: Partial<INode>) {
+function workflowWith(
+	parameters: INodeParameters,
+	authentication: Authentication,
+	settings: Partial<INode>,
+	type: INodeType = nodeType,
+) {
 	const node: INode = {
 		id: 'zoho-invoice-node',
 		name: 'Zoho Invoice',
@@ -231,7 +235,7 @@ function workflowWith(parameters: INodeParameters, authentication: Authenticatio
 		credentials: { [CREDENTIAL_TYPE[authentication]]: { id: 'cred-1', name: 'Zoho Invoice account' } },
 		...settings,
 	};
-	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes });
+	const workflow = new Workflow({ id: 'wf-1', nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(type) });
 	return { workflow, node: workflow.getNode(node.name)! };
 }
 
@@ -242,15 +246,19 @@ export interface RunOptions {
 	items?: IDataObject[];
 	credentials: CredentialStore;
 	continueOnFail?: boolean;
+	/** Another declarative node to run the same way (the benchmark's bare baseline). */
+	nodeType?: INodeType;
 }
 
 /** Run the node once over its input items; resolves with the output items or rejects with the node's error. */
 export async function runNode(options: RunOptions): Promise<INodeExecutionData[]> {
 	const authentication = options.authentication ?? 'selfClient';
+	const type = options.nodeType ?? nodeType;
 	const { workflow, node } = workflowWith(
 		options.parameters,
 		authentication,
 		options.continueOnFail ? { onError: 'continueRegularOutput' } : {},
+		type,
 	);
 	const inputItems = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
 	const inputData = { main: [inputItems] };
@@ -267,8 +275,37 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 		{ node, data: inputData, source: null },
 		[],
 	);
-	const output = await new RoutingNode(context, nodeType as INodeType).runNode();
+	const output = await new RoutingNode(context, type).runNode();
 	return output?.[0] ?? [];
+}
+
+/**
+ * Run the node as the whole of a workflow with n8n's WorkflowExecute, which
+ * adds the node settings RoutingNode alone does not have, such as Retry On Fail.
+ */
+export async function runWorkflow(
+	options: RunOptions & { settings?: Partial<INode> },
+): Promise<{ items: INodeExecutionData[]; error?: Error }> {
+	const authentication = options.authentication ?? 'selfClient';
+	const { workflow, node } = workflowWith(options.parameters, authentication, options.settings ?? {});
+	const data = additionalData(options.credentials, workflow);
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', {
+		id: 'wf-1',
+		name: 'Test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		settings: {},
+	} as never);
+	const execute = new WorkflowExecute({ ...data, hooks } as IWorkflowExecuteAdditionalData, 'manual');
+	// n8n 2.x takes an options object, 1.x positional arguments.
+	const run = N8N_LINE >= 2
+		? await (execute.run as (options: object) => Promise<IRun>).call(execute, { workflow, startNode: node })
+		: await (execute.run as unknown as (wf: Workflow, start: INode) => Promise<IRun>).call(execute, workflow, node);
+	const task = run.data.resultData.runData[node.name]?.at(-1);
+	return { items: task?.data?.main?.[0] ?? [], error: run.data.resultData.error as Error | undefined };
 }
 
 /** The user field's dropdown, as the editor asks for it. */
@@ -314,8 +351,7 @@ export async function testCredential(
 		parameters: { temp: '' },
 		credentials: { [type]: { id: 'cred-test', name: 'Test' } },
 	};
-	const testTypes = { getByName: () => testNodeType, getByNameAndVersion: () => testNodeType } as unknown as INodeTypes;
-	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: testTypes });
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: nodeTypesOf(testNodeType) });
 	const store = new CredentialStore({ [type]: data });
 	const decrypted = withDefaults(workflow, node, type, data);
 	const inputData = { main: [[{ json: {} }]] };

@@ -1,4 +1,4 @@
-import { runNode } from '../../../helpers/n8n';
+import { runNode, runWorkflow } from '../../../helpers/n8n';
 import { useSandbox } from '../../../helpers/sandbox';
 
 const getUser = (value: string) => ({
@@ -75,5 +75,24 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 		]);
 		expect(output[1].error?.message).toBe('User does not exist.');
 		expect(output[3].error?.message).toMatch(/not a Zoho user ID/);
+	});
+});
+
+describe("n8n's Retry On Fail", () => {
+	const fixture = useSandbox({ users: 5 });
+
+	test("a 429 is retried by n8n after the wait, and the run completes", async () => {
+		const { sandbox, credentials } = fixture;
+		sandbox.injectFault({ status: 429, body: JSON.stringify({ code: 44, message: 'Too many requests' }) });
+		const started = Date.now();
+		const { items, error } = await runWorkflow({
+			credentials,
+			parameters: getUser('982000000554041'),
+			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 1000 },
+		});
+		expect(error).toBeUndefined();
+		expect(items.map((item) => item.json.user_id)).toEqual(['982000000554041']);
+		expect(sandbox.apiRequests()).toHaveLength(2);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
 	});
 });
