@@ -287,26 +287,66 @@ export async function runWorkflow(
 	options: RunOptions & { settings?: Partial<INode> },
 ): Promise<{ items: INodeExecutionData[]; error?: Error }> {
 	const authentication = options.authentication ?? 'selfClient';
-	const { workflow, node } = workflowWith(options.parameters, authentication, options.settings ?? {});
-	const data = additionalData(options.credentials, workflow);
-	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', {
+	const { node } = workflowWith(options.parameters, authentication, options.settings ?? {});
+	// A start node whose output is pinned to the input items, as in n8n's editor.
+	const start: INode = { id: 'start', name: 'Start', type: START_TYPE, typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflowData = {
 		id: 'wf-1',
 		name: 'Test',
-		nodes: [node],
-		connections: {},
+		nodes: [start, node],
+		connections: { Start: { main: [[{ node: node.name, type: 'main' as const, index: 0 }]] } },
 		active: false,
+		pinData: { Start: (options.items ?? [{}]).map((json) => ({ json })) },
+	};
+	const types = {
+		getByName: (name: string) => (name === START_TYPE ? startNodeType : nodeType),
+		getByNameAndVersion: (name: string) => (name === START_TYPE ? startNodeType : nodeType),
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+	const workflow = new Workflow({ ...workflowData, nodeTypes: types });
+	const data = additionalData(options.credentials, workflow);
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-1', {
+		...workflowData,
 		createdAt: new Date(),
 		updatedAt: new Date(),
 		settings: {},
 	} as never);
 	const execute = new WorkflowExecute({ ...data, hooks } as IWorkflowExecuteAdditionalData, 'manual');
 	// n8n 2.x takes an options object, 1.x positional arguments.
-	const run = N8N_LINE >= 2
-		? await (execute.run as (options: object) => Promise<IRun>).call(execute, { workflow, startNode: node })
-		: await (execute.run as unknown as (wf: Workflow, start: INode) => Promise<IRun>).call(execute, workflow, node);
+	const run =
+		N8N_LINE >= 2
+			? await (execute.run as (options: object) => Promise<IRun>).call(execute, {
+					workflow,
+					startNode: start,
+					pinData: workflowData.pinData,
+				})
+			: await (execute.run as unknown as (...args: unknown[]) => Promise<IRun>).call(
+					execute,
+					workflow,
+					start,
+					undefined,
+					workflowData.pinData,
+				);
 	const task = run.data.resultData.runData[node.name]?.at(-1);
-	return { items: task?.data?.main?.[0] ?? [], error: run.data.resultData.error as Error | undefined };
+	return { items: task?.data?.main?.[0] ?? [], error: (run.data.resultData.error ?? task?.error) as Error | undefined };
 }
+
+const START_TYPE = 'n8n-nodes-base.manualTrigger';
+
+/** Stands in for n8n's Manual Trigger; its output is pinned, so it never runs. */
+const startNodeType = {
+	description: {
+		displayName: 'Start',
+		name: START_TYPE,
+		group: ['trigger'],
+		version: 1,
+		description: '',
+		defaults: {},
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	},
+} as unknown as INodeType;
 
 /** The user field's dropdown, as the editor asks for it. */
 export async function searchUsers(

@@ -1,6 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { runNode } from '../../../helpers/n8n';
+import { runNode, runWorkflow } from '../../../helpers/n8n';
 import { useSandbox } from '../../../helpers/sandbox';
 import type { Fault } from '../../../sandbox/server';
 import { ZohoSandbox } from '../../../sandbox/server';
@@ -142,5 +142,26 @@ describe('Faults: a clear error naming what happened and where, never a crash, n
 			}
 		});
 		expect(sandbox.apiRequests()).toHaveLength(100);
+	});
+});
+
+describe('Continue On Fail in a workflow run by n8n', () => {
+	const fixture = useSandbox({ users: 5, requestsPerMinute: 10_000 });
+
+	test('every output item, failed or not, is paired with its input item', async () => {
+		const { credentials } = fixture;
+		const failing = new Set([0, 7, 19]);
+		const ids = Array.from({ length: 20 }, (_, index) => (failing.has(index) ? '1' : '982000000554041'));
+		const items = ids.map((id) => ({ id }));
+		const { items: output, error } = await runWorkflow({
+			credentials,
+			parameters: { resource: 'user', operation: 'get', userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' } },
+			items,
+			settings: { onError: 'continueRegularOutput' },
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(20);
+		expect(output.map((item) => item.pairedItem)).toEqual(ids.map((_, index) => ({ item: index })));
+		expect(output.flatMap((item, index) => (item.error ? [index] : []))).toEqual([0, 7, 19]);
 	});
 });
