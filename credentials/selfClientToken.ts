@@ -26,9 +26,15 @@ function cacheKey(credentials: ICredentialDataDecryptedObject, accountsUrl: stri
 		.digest('hex');
 }
 
+/** Names the credential in every token error: the user sees these on the node, not on the credential. */
+const CREDENTIAL = 'Zoho Invoice API (Self Client) credential';
+
 /** Zoho answers token errors with HTTP 200 and an `error` field; say which setting is wrong. */
 function tokenErrorMessage(error: string, accountsUrl: string): string {
-	const where = `at ${accountsUrl}`;
+	return `${CREDENTIAL}: ${tokenProblem(error, `at ${accountsUrl}`)}`;
+}
+
+function tokenProblem(error: string, where: string): string {
 	switch (error) {
 		case 'invalid_client':
 			return `Zoho does not know this Client ID ${where}. Check the Client ID, and that the Region is the data centre where the Self Client was created.`;
@@ -68,14 +74,14 @@ async function requestAccessToken(
 		failure = (error as { message?: string }).message ?? failure;
 	}
 	if (response === undefined) {
-		throw new Error(`Could not reach the Zoho accounts server at ${accountsUrl}: ${failure}`);
+		throw new Error(`${CREDENTIAL}: could not reach the Zoho accounts server at ${accountsUrl}: ${failure}`);
 	}
 	if (typeof response !== 'object' || response === null) {
-		throw new Error(`The Zoho accounts server at ${accountsUrl} did not answer with JSON. Check the Region.`);
+		throw new Error(`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer with JSON. Check the Region.`);
 	}
 	if (typeof response.error === 'string') throw new Error(tokenErrorMessage(response.error, accountsUrl));
 	if (typeof response.access_token !== 'string') {
-		throw new Error(`The Zoho accounts server at ${accountsUrl} returned no access token. Check the Region.`);
+		throw new Error(`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} returned no access token. Check the Region.`);
 	}
 	return { accessToken: response.access_token, expiresInSeconds: Number(response.expires_in) || 3600 };
 }

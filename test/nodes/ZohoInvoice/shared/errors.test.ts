@@ -63,7 +63,7 @@ describe('Faults: a clear error naming what happened and where, never a crash, n
 		const { sandbox } = fixture;
 		sandbox.revokeRefreshToken(sandbox.selfClient.refreshToken);
 		const error = await failure({ items: Array.from({ length: 20 }, () => ({})) });
-		expect(error.message).toMatch(/rejected the Refresh Token/);
+		expect(error.message).toMatch(/^Zoho Invoice API \(Self Client\) credential: Zoho rejected the Refresh Token/);
 		expect(sandbox.tokenRequests()).toHaveLength(1);
 		expect(sandbox.apiRequests()).toHaveLength(0);
 	});
