@@ -11,6 +11,7 @@ import { join } from 'path';
 import { isDeepStrictEqual } from 'util';
 
 import { ZohoSandbox } from '../sandbox/server';
+import { SCREENSHOTS, ownerEnvironment, runEditorChecks } from './editor';
 import { N8N_BIN, ensureN8n, ensureNode24, n8nEnvironment, sh, step } from './n8n';
 
 /** The package as a user's n8n gets it: `npm pack`, installed into <user folder>/.n8n/nodes. */
@@ -35,8 +36,8 @@ interface RunData {
 /** Everything n8n printed, to search for secrets at the end. */
 const printed: string[] = [];
 
-async function executeWorkflow(userFolder: string, id: string): Promise<RunData> {
-	const { stdout, stderr } = await sh(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], { env: await n8nEnvironment(userFolder), timeoutMs: 120_000 });
+async function executeWorkflow(env: NodeJS.ProcessEnv, id: string): Promise<RunData> {
+	const { stdout, stderr } = await sh(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], { env, timeoutMs: 120_000 });
 	printed.push(stdout, stderr);
 	const start = stdout.indexOf('\n{');
 	if (start < 0) throw new Error(`n8n printed no run data for ${id}:\n${stdout.slice(-2000)}`);
@@ -78,16 +79,29 @@ async function main(): Promise<void> {
 					oauthTokenData: { access_token: sandbox.issueAccessToken(), refresh_token: oauthRefreshToken, token_type: 'Bearer' },
 				},
 			},
+			{
+				id: 'e2eOAuth2Connect',
+				name: 'Zoho sandbox (OAuth2, to connect)',
+				type: 'zohoInvoiceOAuth2Api',
+				data: {
+					region: 'custom',
+					customApiUrl: sandbox.apiUrl,
+					customAccountsUrl: sandbox.accountsUrl,
+					organizationId: sandbox.organizationId,
+					clientId: sandbox.oauthClient.clientId,
+					clientSecret: sandbox.oauthClient.clientSecret,
+				},
+			},
 		];
 		const credentialsFile = join(userFolder, 'credentials.json');
 		writeFileSync(credentialsFile, JSON.stringify(credentials));
-		const env = await n8nEnvironment(userFolder);
+		const env = { ...(await n8nEnvironment(userFolder)), ...(await ownerEnvironment()) };
 		await sh(N8N_BIN, ['import:credentials', `--input=${credentialsFile}`], { env });
 		await sh(N8N_BIN, ['import:workflow', '--separate', `--input=${join(__dirname, 'workflows')}`], { env });
 
 		step('Get Many, Return All over 450 users (Self Client)');
 		sandbox.clearLog();
-		const list = await executeWorkflow(userFolder, 'e2eListAllPages');
+		const list = await executeWorkflow(env, 'e2eListAllPages');
 		check(list.status === 'success', 'the run succeeded');
 		check(outputOf(list, 'Zoho Invoice').length === 450, '450 users out, one item each');
 		check(sandbox.apiRequests().length === 3, 'three requests of 200 (Zoho saw 3)');
@@ -95,7 +109,7 @@ async function main(): Promise<void> {
 
 		step('Onboarding and offboarding by email (OAuth2)');
 		sandbox.clearLog();
-		const onboarding = await executeWorkflow(userFolder, 'e2eOnboarding');
+		const onboarding = await executeWorkflow(env, 'e2eOnboarding');
 		check(onboarding.status === 'success', `the run succeeded${onboarding.data.resultData.error ? `: ${onboarding.data.resultData.error.message}` : ''}`);
 		const created = sandbox.listUsers().find((user) => user.email === 'grace@example.com');
 		check(created !== undefined && created.status === 'deleted', 'Grace was created, and deleted at the end');
@@ -108,7 +122,7 @@ async function main(): Promise<void> {
 
 		step('Get Current User, then Continue On Fail (Self Client)');
 		sandbox.clearLog();
-		const continued = await executeWorkflow(userFolder, 'e2eContinueOnFail');
+		const continued = await executeWorkflow(env, 'e2eContinueOnFail');
 		const items = outputOf(continued, 'Get Each');
 		check(continued.status === 'success', 'the run succeeded');
 		check(items.length === 3, 'three items out of three');
@@ -119,7 +133,8 @@ async function main(): Promise<void> {
 		const secrets = [sandbox.selfClient.clientSecret, sandbox.selfClient.refreshToken, sandbox.oauthClient.clientSecret, oauthRefreshToken];
 		const tokens = sandbox.apiRequests().map((request) => String(request.headers.authorization).split(' ')[1]);
 		check([...secrets, ...tokens].every((secret) => !printed.some((text) => text.includes(secret))), 'no client secret, refresh token or access token');
-		console.log('\nEnd-to-end: all checks passed.');
+		await runEditorChecks(env, sandbox, check);
+		console.log(`\nEnd-to-end: all checks passed. Screenshots in ${SCREENSHOTS}`);
 	} finally {
 		await sandbox.stop();
 		rmSync(userFolder, { recursive: true, force: true });

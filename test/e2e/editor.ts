@@ -1,0 +1,113 @@
+/**
+ * The editor half of the end-to-end run: a person's path through n8n's editor,
+ * in Debian's Chromium driven by playwright-core (no browser download).
+ */
+import { spawn } from 'child_process';
+import { existsSync, mkdirSync } from 'fs';
+import { join } from 'path';
+import { chromium } from 'playwright-core';
+import type { Page } from 'playwright-core';
+
+import type { ZohoSandbox } from '../sandbox/server';
+import { N8N_BIN, N8N_DIR, ROOT, sh, step } from './n8n';
+
+const CHROMIUM = '/usr/bin/chromium';
+const OWNER = { email: 'e2e@example.com', password: 'Zoho-e2e-1' };
+export const SCREENSHOTS = join(ROOT, 'e2e-artifacts');
+
+/** Debian's chromium package; installed when missing (the machines here run as root). */
+export async function ensureChromium(): Promise<void> {
+	if (existsSync(CHROMIUM)) return;
+	step('Installing Debian\'s chromium package');
+	await sh('apt-get', ['update'], { timeoutMs: 10 * 60_000 });
+	await sh('apt-get', ['install', '-y', 'chromium'], { timeoutMs: 10 * 60_000 });
+}
+
+/** n8n answers /healthz before the editor is served: wait for the sign-in page itself. */
+async function waitForEditor(url: string, timeoutMs: number): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const healthy = await fetch(`${url}/signin`).then((response) => response.ok, () => false);
+		if (healthy) return;
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	throw new Error(`n8n did not come up at ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function addZohoNode(page: Page, action: string): Promise<void> {
+	await page.locator('[data-test-id="node-creator-plus-button"]').click();
+	await page.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder*="Search"]').first().fill('Zoho Invoice');
+	await page.getByText('Zoho Invoice', { exact: true }).last().click();
+	await page.getByText(action, { exact: true }).click();
+}
+
+/** The owner account, from the environment: n8n opens on its login page, not a setup form. */
+export async function ownerEnvironment(): Promise<NodeJS.ProcessEnv> {
+	// n8n's own password hashing library, from the n8n install: not a dependency of this package.
+	const bcrypt = (await import(join(N8N_DIR, 'node_modules/bcryptjs'))) as { hashSync: (text: string, rounds: number) => string };
+	return {
+		N8N_SECURE_COOKIE: 'false',
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: OWNER.email,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcrypt.hashSync(OWNER.password, 10),
+	};
+}
+
+export async function runEditorChecks(
+	env: NodeJS.ProcessEnv,
+	sandbox: ZohoSandbox,
+	check: (condition: boolean, message: string) => void,
+): Promise<void> {
+	await ensureChromium();
+	mkdirSync(SCREENSHOTS, { recursive: true });
+	const url = `http://localhost:${env.N8N_PORT}`;
+	const n8n = spawn(N8N_BIN, ['start'], { env, stdio: 'ignore' });
+	const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+	try {
+		step('The editor, in headless Chromium');
+		await waitForEditor(url, 120_000);
+		const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+		page.setDefaultTimeout(20_000);
+		await page.goto(`${url}/signin`);
+		await page.fill('input[type=email]', OWNER.email);
+		await page.fill('input[type=password]', OWNER.password);
+		await page.keyboard.press('Enter');
+		await page.waitForURL(/home|workflows/);
+		check(true, 'signed in as the owner');
+
+		await page.goto(`${url}/workflow/new`);
+		await page.locator('[data-test-id="node-creator-plus-button"]').click();
+		await page.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder*="Search"]').first().fill('Zoho Invoice');
+		await page.getByText('Zoho Invoice', { exact: true }).last().click();
+		const actions = await page.locator('body').innerText();
+		const expected = ['Create a user', 'Get many users', 'Get a user', 'Update a user', 'Delete a user', 'Get the current user', 'Invite a user', 'Mark a user as active', 'Mark a user as inactive'];
+		check(expected.every((action) => actions.includes(action)), 'the nodes panel finds "Zoho Invoice" with its nine operations');
+		await page.keyboard.press('Escape');
+
+		await page.goto(`${url}/workflow/new`);
+		await addZohoNode(page, 'Get a user');
+		await page.locator('[data-test-id="node-credentials-select"]').click();
+		await page.locator('[data-test-id="node-credentials-select-item-e2eOAuth2Connect"]').click();
+		await page.locator('[data-test-id="credential-edit-button"]').click();
+		const popup = page.waitForEvent('popup');
+		await page.getByRole('button', { name: /^connect/i }).first().click();
+		await (await popup).waitForEvent('close', { timeout: 30_000 });
+		await page.locator('[data-test-id="oauth-connect-success-banner"]').waitFor();
+		check(sandbox.log.some((request) => request.path === '/oauth/v2/auth'), 'Connect went through the accounts server\'s consent page');
+		check(sandbox.tokenRequests().some((request) => request.form?.grant_type === 'authorization_code'), 'n8n exchanged the code for tokens');
+		await page.screenshot({ path: join(SCREENSHOTS, 'oauth2-connected.png') });
+		await page.locator('[data-test-id="editCredential-modal"] .el-dialog__headerbtn, [data-test-id="editCredential-modal"] button[aria-label="Close this dialog"]').first().click();
+
+		await page.locator('[data-test-id="rlc-input"]').first().click();
+		await page.getByText('User 00002 (user2@zylker.org)').click();
+		await page.screenshot({ path: join(SCREENSHOTS, 'node-parameters.png') });
+		await page.locator('[data-test-id="node-execute-button"]').click();
+		await page.getByText('Node executed successfully').waitFor();
+		const output = await page.locator('[data-test-id="output-panel"]').innerText();
+		check(output.includes('982000000554043') && output.includes('User 00002'), 'the user picked from the list is in the output panel');
+		await page.screenshot({ path: join(SCREENSHOTS, 'node-output.png') });
+	} finally {
+		await browser.close();
+		n8n.kill('SIGTERM');
+	}
+}
