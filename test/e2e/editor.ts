@@ -106,6 +106,10 @@ export async function runEditorChecks(
 		const output = await page.locator('[data-test-id="output-panel"]').innerText();
 		check(output.includes('982000000554043') && output.includes('User 00002'), 'the user picked from the list is in the output panel');
 		await page.screenshot({ path: join(SCREENSHOTS, 'node-output.png') });
+
+		// n8n offers a usableAsTool node to the AI Agent as a "<type>Tool" variant of it.
+		const types = await page.evaluate(async () => ((await (await fetch('/types/nodes.json')).json()) as Array<{ name: string }>).map((type) => type.name));
+		check(types.includes('n8n-nodes-zoho-invoice.zohoInvoiceTool'), "the node is offered as a tool to n8n's AI Agent");
 	} finally {
 		await browser.close();
 		n8n.kill('SIGTERM');
