@@ -102,10 +102,15 @@ export async function runEditorChecks(
 		await page.getByText('User 00002 (user2@zylker.org)').click();
 		await page.screenshot({ path: join(SCREENSHOTS, 'node-parameters.png') });
 		await page.locator('[data-test-id="node-execute-button"]').click();
-		await page.getByText('Node executed successfully').waitFor();
-		const output = await page.locator('[data-test-id="output-panel"]').innerText();
-		check(output.includes('982000000554043') && output.includes('User 00002'), 'the user picked from the list is in the output panel');
+		// The success toast can come before the output panel has drawn the item: wait for the item itself.
+		const outputPanel = page.locator('[data-test-id="output-panel"]');
+		const shown = await outputPanel
+			.getByText('982000000554043')
+			.first()
+			.waitFor({ timeout: 30_000 })
+			.then(() => true, () => false);
 		await page.screenshot({ path: join(SCREENSHOTS, 'node-output.png') });
+		check(shown && (await outputPanel.innerText()).includes('User 00002'), 'the user picked from the list is in the output panel');
 
 		// n8n offers a usableAsTool node to the AI Agent as a "<type>Tool" variant of it.
 		const types = await page.evaluate(async () => ((await (await fetch('/types/nodes.json')).json()) as Array<{ name: string }>).map((type) => type.name));
