@@ -45,14 +45,7 @@ async function main(): Promise<void> {
 			id: 'devOAuth2',
 			name: 'Zoho sandbox (OAuth2: click Connect)',
 			type: 'zohoInvoiceOAuth2Api',
-			data: {
-				region: 'custom',
-				customApiUrl: sandbox.apiUrl,
-				customAccountsUrl: sandbox.accountsUrl,
-				organizationId: sandbox.organizationId,
-				clientId: sandbox.oauthClient.clientId,
-				clientSecret: sandbox.oauthClient.clientSecret,
-			},
+			data: sandbox.oauth2Credentials(),
 		},
 	];
 	const credentialsFile = join(USER_FOLDER, 'sandbox-credentials.json');

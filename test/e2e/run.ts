@@ -69,28 +69,13 @@ async function main(): Promise<void> {
 				id: 'e2eOAuth2',
 				name: 'Zoho sandbox (OAuth2)',
 				type: 'zohoInvoiceOAuth2Api',
-				data: {
-					region: 'custom',
-					customApiUrl: sandbox.apiUrl,
-					customAccountsUrl: sandbox.accountsUrl,
-					organizationId: sandbox.organizationId,
-					clientId: sandbox.oauthClient.clientId,
-					clientSecret: sandbox.oauthClient.clientSecret,
-					oauthTokenData: { access_token: sandbox.issueAccessToken(), refresh_token: oauthRefreshToken, token_type: 'Bearer' },
-				},
+				data: sandbox.oauth2Credentials({ access_token: sandbox.issueAccessToken(), refresh_token: oauthRefreshToken, token_type: 'Bearer' }),
 			},
 			{
 				id: 'e2eOAuth2Connect',
 				name: 'Zoho sandbox (OAuth2, to connect)',
 				type: 'zohoInvoiceOAuth2Api',
-				data: {
-					region: 'custom',
-					customApiUrl: sandbox.apiUrl,
-					customAccountsUrl: sandbox.accountsUrl,
-					organizationId: sandbox.organizationId,
-					clientId: sandbox.oauthClient.clientId,
-					clientSecret: sandbox.oauthClient.clientSecret,
-				},
+				data: sandbox.oauth2Credentials(),
 			},
 		];
 		const credentialsFile = join(userFolder, 'credentials.json');

@@ -79,15 +79,7 @@ export class CredentialStore {
 
 /** A connected OAuth2 credential for the sandbox, holding the given token data. */
 export function sandboxOAuth2Credential(sandbox: ZohoSandbox, oauthTokenData: IDataObject): ICredentialDataDecryptedObject {
-	return {
-		region: 'custom',
-		customApiUrl: sandbox.apiUrl,
-		customAccountsUrl: sandbox.accountsUrl,
-		organizationId: sandbox.organizationId,
-		clientId: sandbox.oauthClient.clientId,
-		clientSecret: sandbox.oauthClient.clientSecret,
-		oauthTokenData,
-	};
+	return sandbox.oauth2Credentials(oauthTokenData as Record<string, string>) as ICredentialDataDecryptedObject;
 }
 
 /** Stored credentials for both types, pointing at the sandbox. */

@@ -194,6 +194,19 @@ export class ZohoSandbox {
 		};
 	}
 
+	/** What a Zoho Invoice OAuth2 credential for this sandbox holds; connected when given token data. */
+	oauth2Credentials(oauthTokenData?: Record<string, string>): Record<string, string | Record<string, string>> {
+		return {
+			region: 'custom',
+			customApiUrl: this.apiUrl,
+			customAccountsUrl: this.accountsUrl,
+			organizationId: this.organizationId,
+			clientId: this.oauthClient.clientId,
+			clientSecret: this.oauthClient.clientSecret,
+			...(oauthTokenData ? { oauthTokenData } : {}),
+		};
+	}
+
 	/** API requests received, oldest first. */
 	apiRequests(): ReceivedRequest[] {
 		return this.log.filter((request) => request.path.startsWith(API_PREFIX));
