@@ -1,6 +1,8 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-// Paging (page, per_page) is done by shared/request.ts, which reads Return All and Limit.
+import { checkZohoResponse } from '../../shared/output';
+
+// Paging (page, per_page) and taking `users` out of each page are done by shared/request.ts.
 export const getAllOperation: INodePropertyOptions = {
 	name: 'Get Many',
 	value: 'getAll',
@@ -8,6 +10,7 @@ export const getAllOperation: INodePropertyOptions = {
 	description: "List the organization's users",
 	routing: {
 		request: { method: 'GET', url: '/users' },
+		output: { postReceive: [checkZohoResponse] },
 	},
 };
 

@@ -76,4 +76,12 @@ describe('User → Get Many', () => {
 		const output = await runNode({ credentials, items: [{}, {}], parameters: { ...getAll, limit: 2 } });
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 1 }, { item: 1 }]);
 	});
+
+	test('a page that is not Zoho\'s JSON is an error, not an empty list', async () => {
+		const { sandbox, credentials } = fixture;
+		sandbox.injectFault({ status: 200, body: '<html>Maintenance</html>', contentType: 'text/html' });
+		await expect(runNode({ credentials, parameters: { ...getAll, returnAll: true } })).rejects.toThrow(
+			/answered HTTP 200 with something other than Zoho's JSON/,
+		);
+	});
 });
