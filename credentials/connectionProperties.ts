@@ -46,6 +46,18 @@ export const connectionProperties: INodeProperties[] = [
 		hint: 'In Zoho Invoice: Settings → Organization Profile, or the organization menu under your name',
 		description: 'The organization whose users this credential manages',
 	},
+	{
+		displayName: 'Zoho Plan',
+		name: 'plan',
+		type: 'options',
+		options: [
+			{ name: 'Paid Plan (10 Simultaneous API Calls)', value: 'paid' },
+			{ name: 'Free Plan (5 Simultaneous API Calls)', value: 'free' },
+		],
+		default: 'paid',
+		description:
+			"The organization's Zoho Invoice plan. Zoho limits how many API calls an organization may have in progress at once by plan; the node keeps within it.",
+	},
 ];
 
 /** What n8n's Test button shows when Zoho refuses the test request. */

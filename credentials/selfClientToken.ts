@@ -1,39 +1,75 @@
 import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 
+import { preview, readHttpFailure } from '../nodes/ZohoInvoice/shared/errors';
 import { TOKEN_PATH, accountsBaseUrl } from '../nodes/ZohoInvoice/shared/zoho';
 
-interface CachedToken {
+/**
+ * Zoho allows 10 token refreshes per refresh token per 10 minutes and keeps
+ * at most 15 live access tokens per refresh token. n8n runs a declarative
+ * node's items concurrently, each with its own copy of the credential, and
+ * asks for a token when its copy has none or Zoho answered 401: without this
+ * cache every item of a run would refresh at once.
+ */
+interface TokenEntry {
 	accessToken?: string;
+	obtainedAt: number;
 	expiresAt: number;
-	refreshing?: Promise<string>;
+	/** The refresh in flight; nobody joins it past its deadline. */
+	refresh?: { token: Promise<string>; deadline: number };
+	/** A refusal Zoho answered, remembered briefly: asking again would only prolong a lockout. */
+	refused?: { error: Error; until: number };
+	/** Tokens Zoho answered 401 for (hashed), with when that was first reported: never handed out again. */
+	rejected: Map<string, number>;
+}
+
+export interface TokenSettings {
+	/** The token request's own timeout: a stuck accounts server must not hold a run for n8n's five minutes. */
+	timeoutMs: number;
+	/** How long a refusal by Zoho (wrong secret, revoked token, too many refreshes) is answered from memory. */
+	refusalMemoryMs: number;
+}
+
+const DEFAULT_SETTINGS: TokenSettings = { timeoutMs: 30_000, refusalMemoryMs: 60_000 };
+let settings: TokenSettings = { ...DEFAULT_SETTINGS };
+
+/** Tests shorten the timeout; production uses the defaults. */
+export function configureTokenRequests(overrides: Partial<TokenSettings> = {}): void {
+	settings = { ...DEFAULT_SETTINGS, ...overrides };
 }
 
 /** Refresh a little before Zoho's hour is up, so a token does not die mid-request. */
 const EXPIRY_MARGIN_MS = 60_000;
+/** Bounded: a process serving many credentials keeps the most recently used. */
+const ENTRIES_KEPT = 1_000;
+const REJECTED_KEPT = 20;
+
+const entries = new Map<string, TokenEntry>();
+
+function hash(...parts: unknown[]): string {
+	return createHash('sha256').update(parts.map((part) => String(part ?? '')).join('\n')).digest('hex');
+}
 
 /**
- * Zoho allows 10 token refreshes per refresh token per 10 minutes. n8n runs a
- * declarative node's items concurrently, each with its own copy of the
- * credential, so without this every item of a run would refresh at once.
- * Keyed by a hash: the refresh token itself is never kept as a key.
+ * Everything that decides which token Zoho gives, hashed: a token is only
+ * ever handed to a credential that could have obtained it itself, and no
+ * secret is kept as a key.
  */
-const tokens = new Map<string, CachedToken>();
-
-function cacheKey(credentials: ICredentialDataDecryptedObject, accountsUrl: string): string {
-	return createHash('sha256')
-		.update([accountsUrl, credentials.clientId, credentials.refreshToken].join('\n'))
-		.digest('hex');
+function entryFor(credentials: ICredentialDataDecryptedObject, accountsUrl: string): TokenEntry {
+	const key = hash(accountsUrl, credentials.clientId, credentials.clientSecret, credentials.refreshToken);
+	const entry = entries.get(key) ?? { obtainedAt: 0, expiresAt: 0, rejected: new Map() };
+	entries.delete(key);
+	entries.set(key, entry);
+	if (entries.size > ENTRIES_KEPT) entries.delete(entries.keys().next().value as string);
+	return entry;
 }
 
 /** Names the credential in every token error: the user sees these on the node, not on the credential. */
 const CREDENTIAL = 'Zoho Invoice API (Self Client) credential';
 
-/** Zoho answers token errors with HTTP 200 and an `error` field; say which setting is wrong. */
-function tokenErrorMessage(error: string, accountsUrl: string): string {
-	return `${CREDENTIAL}: ${tokenProblem(error, `at ${accountsUrl}`)}`;
-}
+class TokenRefusedError extends Error {}
 
+/** Zoho answers token errors with HTTP 200 and an `error` field; say which setting is wrong. */
 function tokenProblem(error: string, where: string): string {
 	switch (error) {
 		case 'invalid_client':
@@ -45,7 +81,34 @@ function tokenProblem(error: string, where: string): string {
 		case 'Access Denied':
 			return `Zoho refused a new access token ${where}: at most 10 tokens per refresh token are allowed every 10 minutes. Wait a few minutes and try again.`;
 		default:
-			return `Zoho refused a new access token ${where} ("${error}"). Check the Client ID, Client Secret, Refresh Token and Region.`;
+			return `Zoho refused a new access token ${where} ("${preview(error, 60)}"). Check the Client ID, Client Secret, Refresh Token and Region.`;
+	}
+}
+
+/** Why no answer came from the accounts server, naming the host; never the request, which holds the secrets. */
+function unreachable(error: unknown, accountsUrl: string): Error {
+	const failure = readHttpFailure(error);
+	const where = `the Zoho accounts server at ${accountsUrl}`;
+	const check = 'Check the Region (or the Accounts URL of a Custom region) and that n8n can reach the internet.';
+	if (failure.status !== undefined) {
+		const body = failure.body as IDataObject | undefined;
+		if (typeof body?.error === 'string') return new TokenRefusedError(`${CREDENTIAL}: ${tokenProblem(body.error, `at ${accountsUrl}`)}`);
+		return new TokenRefusedError(
+			`${CREDENTIAL}: ${where} answered HTTP ${failure.status} instead of a token (${preview(failure.body ?? '', 80)}). ${check}`,
+		);
+	}
+	switch (failure.networkCode) {
+		case 'ECONNREFUSED':
+			return new Error(`${CREDENTIAL}: could not connect to ${where}: the connection was refused. ${check}`);
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return new Error(`${CREDENTIAL}: could not find the host of ${where}. ${check}`);
+		case 'ECONNABORTED':
+		case 'ETIMEDOUT':
+		case 'ESOCKETTIMEDOUT':
+			return new Error(`${CREDENTIAL}: ${where} did not answer within ${settings.timeoutMs / 1000} s. Try again later. ${check}`);
+		default:
+			return new Error(`${CREDENTIAL}: could not reach ${where}${failure.reason ? ` (${preview(failure.reason, 80)})` : ''}. ${check}`);
 	}
 }
 
@@ -54,10 +117,9 @@ async function requestAccessToken(
 	credentials: ICredentialDataDecryptedObject,
 	accountsUrl: string,
 ): Promise<{ accessToken: string; expiresInSeconds: number }> {
-	let response: IDataObject | undefined;
-	let failure = 'no answer';
+	let response: unknown;
 	try {
-		response = (await helper.helpers.httpRequest({
+		response = await helper.helpers.httpRequest({
 			method: 'POST',
 			url: `${accountsUrl}${TOKEN_PATH}`,
 			headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -68,55 +130,94 @@ async function requestAccessToken(
 				refresh_token: String(credentials.refreshToken ?? ''),
 			}).toString(),
 			json: true,
-		})) as IDataObject;
+			timeout: settings.timeoutMs,
+		});
 	} catch (error) {
-		// The request error carries the form body, secrets included: keep only its message.
-		failure = (error as { message?: string }).message ?? failure;
+		throw unreachable(error, accountsUrl);
 	}
-	if (response === undefined) {
-		throw new Error(`${CREDENTIAL}: could not reach the Zoho accounts server at ${accountsUrl}: ${failure}`);
+	const answer = typeof response === 'object' && response !== null ? (response as IDataObject) : undefined;
+	if (!answer) {
+		throw new TokenRefusedError(
+			`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer with JSON (${preview(response ?? '', 80)}). Check the Region.`,
+		);
 	}
-	if (typeof response !== 'object' || response === null) {
-		throw new Error(`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer with JSON. Check the Region.`);
+	if (typeof answer.error === 'string') {
+		throw new TokenRefusedError(`${CREDENTIAL}: ${tokenProblem(answer.error, `at ${accountsUrl}`)}`);
 	}
-	if (typeof response.error === 'string') throw new Error(tokenErrorMessage(response.error, accountsUrl));
-	if (typeof response.access_token !== 'string') {
-		throw new Error(`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} returned no access token. Check the Region.`);
+	if (typeof answer.access_token !== 'string' || answer.access_token === '') {
+		throw new TokenRefusedError(
+			`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} returned no access token. Check the Region.`,
+		);
 	}
-	return { accessToken: response.access_token, expiresInSeconds: Number(response.expires_in) || 3600 };
+	return { accessToken: answer.access_token, expiresInSeconds: Number(answer.expires_in) || 3600 };
+}
+
+function refresh(
+	entry: TokenEntry,
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	accountsUrl: string,
+): Promise<string> {
+	const startedAt = Date.now();
+	const token = requestAccessToken(helper, credentials, accountsUrl).then(
+		({ accessToken, expiresInSeconds }) => {
+			entry.accessToken = accessToken;
+			entry.obtainedAt = Date.now();
+			entry.expiresAt = entry.obtainedAt + expiresInSeconds * 1000;
+			entry.refused = undefined;
+			return accessToken;
+		},
+		(error: Error) => {
+			if (error instanceof TokenRefusedError) entry.refused = { error, until: Date.now() + settings.refusalMemoryMs };
+			throw error;
+		},
+	);
+	const inFlight = { token, deadline: startedAt + settings.timeoutMs };
+	entry.refresh = inFlight;
+	const settled = () => {
+		if (entry.refresh === inFlight) entry.refresh = undefined;
+	};
+	token.then(settled, settled);
+	return token;
 }
 
 /**
- * A valid access token for a Self Client credential. n8n asks when the stored
- * token is empty or Zoho answered 401: when the caller's token is the one we
- * handed out last, it is dead and we refresh; when we already hold a newer,
- * live one (another item refreshed first), that one is returned.
+ * A valid access token for a Self Client credential. n8n asks when the
+ * credential's stored token is empty, when Zoho answered 401 for it, and on
+ * the Test button. A token handed in was refused: it is never handed out
+ * again, and a cached token is reused after it only if it was obtained after
+ * that refusal was first seen (n8n's other processes write their own tokens
+ * to the database, so the refused one may not be ours, and ours may have
+ * died with it when Zoho dropped old tokens). Otherwise one refresh, shared
+ * by every item asking at the same time.
  */
 export async function selfClientAccessToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<string> {
-	const accountsUrl = accountsBaseUrl(credentials);
-	const key = cacheKey(credentials, accountsUrl);
-	const cached = tokens.get(key) ?? { expiresAt: 0 };
-	tokens.set(key, cached);
+	const { url: accountsUrl, problem } = accountsBaseUrl(credentials);
+	if (problem !== undefined) throw new Error(`${CREDENTIAL}: ${problem}`);
+	const entry = entryFor(credentials, accountsUrl);
+	const now = Date.now();
 
-	if (cached.refreshing) return await cached.refreshing;
-	const callerHoldsCachedToken = cached.accessToken === credentials.accessToken;
-	if (cached.accessToken && !callerHoldsCachedToken && cached.expiresAt - EXPIRY_MARGIN_MS > Date.now()) {
-		return cached.accessToken;
+	const held = String(credentials.accessToken ?? '');
+	const heldRejectedAt = held ? (entry.rejected.get(hash(held)) ?? now) : undefined;
+	if (held && !entry.rejected.has(hash(held))) {
+		entry.rejected.set(hash(held), now);
+		if (entry.rejected.size > REJECTED_KEPT) entry.rejected.delete(entry.rejected.keys().next().value as string);
 	}
 
-	cached.refreshing = requestAccessToken(helper, credentials, accountsUrl).then(
-		({ accessToken, expiresInSeconds }) => {
-			cached.accessToken = accessToken;
-			cached.expiresAt = Date.now() + expiresInSeconds * 1000;
-			return accessToken;
-		},
-	);
-	try {
-		return await cached.refreshing;
-	} finally {
-		cached.refreshing = undefined;
-	}
+	if (entry.refused && now < entry.refused.until) throw entry.refused.error;
+	if (entry.refresh && now < entry.refresh.deadline) return await entry.refresh.token;
+
+	const cached = entry.accessToken;
+	const cachedUsable =
+		cached !== undefined &&
+		cached !== held &&
+		!entry.rejected.has(hash(cached)) &&
+		entry.expiresAt - EXPIRY_MARGIN_MS > now &&
+		(heldRejectedAt === undefined || entry.obtainedAt >= heldRejectedAt);
+	if (cachedUsable) return cached;
+
+	return await refresh(entry, helper, credentials, accountsUrl);
 }

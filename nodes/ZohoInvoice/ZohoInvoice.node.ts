@@ -1,10 +1,19 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { userDescription } from './resources/user';
-import { runRequest } from './shared/request';
-import { searchUsers } from './shared/userLocator';
+import { searchUsers } from './listSearch/searchUsers';
+import { userResource } from './resources/user';
+import {
+	authenticationProperty,
+	requestOptionsProperty,
+	resourceProperties,
+	resourceSelector,
+} from './shared/descriptions';
+import { zohoRequestPipeline } from './shared/pipeline';
 import { ORGANIZATION_HEADER, apiBaseUrlExpression } from './shared/zoho';
+
+/** A new resource is a folder under resources/ and one entry here. */
+const resources = [userResource];
 
 export class ZohoInvoice implements INodeType {
 	description: INodeTypeDescription = {
@@ -40,31 +49,12 @@ export class ZohoInvoice implements INodeType {
 			},
 			json: true,
 		},
-		requestOperations: { pagination: runRequest },
+		requestOperations: { pagination: zohoRequestPipeline(resources) },
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'OAuth2', value: 'oAuth2', description: 'Connect with a Zoho API client in the browser' },
-					{
-						name: 'Self Client',
-						value: 'selfClient',
-						description: 'A client ID, secret and refresh token from a Zoho Self Client',
-					},
-				],
-				default: 'oAuth2',
-			},
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [{ name: 'User', value: 'user' }],
-				default: 'user',
-			},
-			...userDescription,
+			authenticationProperty,
+			resourceSelector(resources),
+			...resources.flatMap(resourceProperties),
+			requestOptionsProperty,
 		],
 	};
 

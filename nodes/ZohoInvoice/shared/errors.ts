@@ -1,10 +1,16 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-/** What went wrong on the wire, read from whatever n8n's HTTP layer threw. */
-interface Failure {
+import { ZOHO_ERROR_CODES } from './zoho';
+
+/**
+ * What went wrong, as plain values. Never the HTTP error itself: that one
+ * carries the request's headers, access token included.
+ */
+export interface ZohoFailure {
 	status?: number;
 	body?: unknown;
+	headers?: Record<string, unknown>;
 	/** Node's network error code, e.g. ECONNREFUSED. */
 	networkCode?: string;
 	reason?: string;
@@ -13,34 +19,109 @@ interface Failure {
 	description?: string;
 }
 
-const translatedErrors = new WeakSet<object>();
+/** What the message should name besides the failure itself. */
+export interface FailureContext {
+	/** The API host the request went to. */
+	host: string;
+	/** What the operation acts on, for "no such …" (e.g. "user"). */
+	noun: string;
+	itemIndex?: number;
+	/** False when the node was told not to wait out Zoho's rate limits. */
+	waitsOutRateLimits?: boolean;
+}
+
+export function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return typeof value === 'object' && value !== null && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
+}
+
+/** n8n 1.x and 2.x wrap HTTP failures differently; dig out status, body, headers and network code. */
+export function readHttpFailure(error: unknown): ZohoFailure {
+	const outer = asRecord(error) ?? {};
+	const cause = asRecord(outer.cause) ?? {};
+	const response = asRecord(cause.response) ?? asRecord(outer.response) ?? {};
+	const context = asRecord(outer.context) ?? {};
+	const statusText = String(outer.httpCode ?? response.status ?? cause.status ?? '');
+	const status = /^\d{3}$/.test(statusText) ? Number(statusText) : undefined;
+	// n8n 1.x leaves the network code in httpCode.
+	const networkCode = [cause.code, outer.code, asRecord(cause.cause)?.code, outer.httpCode].find(
+		(code): code is string => typeof code === 'string' && /^E[A-Z_]+$/.test(code),
+	);
+	return {
+		status,
+		body: response.data ?? response.body ?? context.data,
+		headers: asRecord(response.headers),
+		networkCode,
+		reason: typeof cause.message === 'string' ? cause.message : undefined,
+		message: typeof outer.message === 'string' ? outer.message : undefined,
+		description: typeof outer.description === 'string' ? outer.description : undefined,
+	};
+}
+
+/** A 429 the node waited out for as long as it may, and Zoho still sent. */
+export class RateLimitWaitExceeded extends Error {
+	constructor(
+		readonly failure: ZohoFailure,
+		readonly waitedMs: number,
+	) {
+		super('Zoho still refused the request after the node waited out its rate limit');
+	}
+}
+
+export type RateLimitKind = 'daily' | 'perWindow' | 'simultaneous';
+
+/** Which of Zoho's limits a failure hit, if any: by Zoho's code where it sends one, else by status. */
+export function rateLimitOf(failure: ZohoFailure): RateLimitKind | undefined {
+	const body = asRecord(failure.body);
+	const code = body?.code;
+	const text = typeof body?.message === 'string' ? body.message : '';
+	if (code === ZOHO_ERROR_CODES.dailyLimit || (failure.status === 429 && /\bday\b|daily/i.test(text))) return 'daily';
+	if (code === ZOHO_ERROR_CODES.simultaneousLimit || (failure.status === 429 && /concurren|simultaneous/i.test(text))) {
+		return 'simultaneous';
+	}
+	if (code === ZOHO_ERROR_CODES.perMinuteLimit || failure.status === 429) return 'perWindow';
+	return undefined;
+}
+
+const DAILY_QUOTA_GUIDANCE =
+	"The organization's daily API quota is used up: Zoho allows each organization a number of API calls a day by plan (1,000 on Free), shared by every integration of the organization, and resets it daily. Nothing more can be done through the API until then; upgrade the Zoho plan for a larger quota.";
 
 /** What a no-code user should do about each HTTP status Zoho answers with. */
-function guidance(status: number | undefined, host: string): string {
-	switch (status) {
+function guidance(failure: ZohoFailure, context: FailureContext): string {
+	const { host, noun } = context;
+	if (asRecord(failure.body)?.code === ZOHO_ERROR_CODES.invalidUrl) {
+		return `Zoho does not know this address (${host}). Check the credential's Region, or its API URL if it is Custom: it must end in /invoice/v3.`;
+	}
+	const rateLimit = rateLimitOf(failure);
+	if (rateLimit === 'daily') return DAILY_QUOTA_GUIDANCE;
+	if (rateLimit) {
+		return context.waitsOutRateLimits === false
+			? "Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). Turn on Request Options → Wait Out Rate Limits (the default) and the node paces itself and waits when Zoho says to."
+			: 'Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). The node paces itself, but other integrations or n8n processes share the same limits: run again later.';
+	}
+	switch (failure.status) {
 		case 400:
 			return 'Zoho refused the request as invalid: check the fields the message names.';
 		case 401:
 			return `Zoho did not accept the access token. Check that the credential's Region is the data centre of your Zoho account (this request went to ${host}), and that the token was granted the ZohoInvoice.settings scopes. Reconnect the OAuth2 credential, or generate a new refresh token for the Self Client credential.`;
 		case 403:
-			return `Zoho does not let this token act on that organization. Check the credential's Organization ID (Zoho Invoice → Settings → Organization Profile), and that the Zoho user who granted the token belongs to that organization with the scopes for this operation.`;
+			return "Zoho does not let this token act on that organization. Check the credential's Organization ID (Zoho Invoice → Settings → Organization Profile), and that the Zoho user who granted the token belongs to that organization with the scopes for this operation.";
 		case 404:
-			return 'Zoho has no such user in this organization. Check the User field: the user may have been deleted, or the ID belongs to another organization.';
+			return `Zoho has no such ${noun} in this organization. Check the ${noun.charAt(0).toUpperCase()}${noun.slice(1)} field: the ${noun} may have been deleted, or the ID belongs to another organization.`;
 		case 405:
 			return 'Zoho does not allow this operation here.';
-		case 429:
-			return "Zoho allows 100 API requests per minute per organization, and a daily number by plan. Turn on Retry On Fail in the node's Settings with a wait of a few seconds, or space requests out with the batching options.";
 		default:
-			if (status !== undefined && status >= 500) {
+			if (failure.status !== undefined && failure.status >= 500) {
 				return "Zoho had a problem with the request. Try again later, or turn on Retry On Fail in the node's Settings.";
 			}
 			return '';
 	}
 }
 
-function networkMessage(failure: Failure, host: string): { message: string; description: string } {
+function networkMessage(failure: ZohoFailure, host: string): { message: string; description: string } {
 	const description =
-		'Check that the credential\'s Region (or its custom API URL) is right and that n8n can reach the internet, then try again. Retry On Fail in the node\'s Settings rides out short outages.';
+		"Check that the credential's Region (or its custom API URL) is right and that n8n can reach the internet, then try again. Retry On Fail in the node's Settings rides out short outages.";
 	switch (failure.networkCode) {
 		case 'ECONNREFUSED':
 			return { message: `Could not connect to ${host}: the connection was refused`, description };
@@ -62,94 +143,101 @@ function networkMessage(failure: Failure, host: string): { message: string; desc
 	}
 }
 
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-	return typeof value === 'object' && value !== null && !Array.isArray(value)
-		? (value as Record<string, unknown>)
-		: undefined;
+/** A short, quoted look at an answer that was not what Zoho sends, for the message. */
+export function preview(value: unknown, length = 120): string {
+	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
-/** n8n 1.x and 2.x wrap HTTP failures differently; dig out status, body and network code. */
-function readFailure(error: unknown): Failure {
-	const outer = asRecord(error) ?? {};
-	const cause = asRecord(outer.cause) ?? {};
-	const response = asRecord(cause.response) ?? asRecord(outer.response) ?? {};
-	const context = asRecord(outer.context) ?? {};
-	const statusText = String(outer.httpCode ?? response.status ?? cause.status ?? '');
-	const status = /^\d{3}$/.test(statusText) ? Number(statusText) : undefined;
-	// n8n 1.x leaves the network code in httpCode.
-	const networkCode = [cause.code, outer.code, asRecord(cause.cause)?.code, outer.httpCode].find(
-		(code): code is string => typeof code === 'string' && /^E[A-Z_]+$/.test(code),
-	);
-	return {
-		status,
-		body: response.data ?? response.body ?? context.data,
-		networkCode,
-		reason: typeof cause.message === 'string' ? cause.message : undefined,
-		message: typeof outer.message === 'string' ? outer.message : undefined,
-		description: typeof outer.description === 'string' ? outer.description : undefined,
-	};
-}
-
-function hostOf(baseUrl: string | undefined): string {
-	try {
-		return new URL(baseUrl ?? '').host || 'Zoho';
-	} catch {
-		return 'Zoho';
-	}
-}
-
-function build(node: INode, failure: Failure, host: string, itemIndex?: number): NodeApiError {
-	const body = asRecord(failure.body);
-	const zohoCode = typeof body?.code === 'number' ? body.code : undefined;
-	const zohoMessage = typeof body?.message === 'string' ? body.message : undefined;
-
-	let message: string;
-	let description: string;
+function messageAndDescription(failure: ZohoFailure, context: FailureContext): { message: string; description: string } {
 	if (failure.status === undefined && failure.networkCode === undefined && failure.message) {
-		message = failure.message;
-		description = failure.description ?? '';
-	} else if (failure.status === undefined) {
-		({ message, description } = networkMessage(failure, host));
-	} else if (!body) {
-		// A proxy's or an outage page, or a body cut short: never JSON from Zoho itself.
-		message = `${host} answered HTTP ${failure.status} with something other than Zoho's JSON`;
-		description = `${guidance(failure.status, host)} If this keeps happening, check the credential's Region or custom API URL: the answer did not come from the Zoho Invoice API.`.trim();
-	} else {
-		message = zohoMessage ?? `Zoho answered HTTP ${failure.status}`;
-		const codeText = zohoCode !== undefined ? ` (Zoho error code ${zohoCode})` : '';
-		description = `${guidance(failure.status, host)}${codeText}`.trim();
+		return { message: failure.message, description: failure.description ?? '' };
 	}
+	if (failure.status === undefined) return networkMessage(failure, context.host);
+	const body = asRecord(failure.body);
+	if (!body) {
+		// A proxy's or an outage page, or a body cut short: never JSON from Zoho itself.
+		return {
+			message: `${context.host} answered HTTP ${failure.status} with something other than Zoho's JSON`,
+			description: `${guidance(failure, context)} If this keeps happening, check the credential's Region or custom API URL: the answer did not come from the Zoho Invoice API.`.trim(),
+		};
+	}
+	const zohoCode = typeof body.code === 'number' ? body.code : undefined;
+	const message =
+		rateLimitOf(failure) === 'daily'
+			? "Zoho Invoice's daily API quota for this organization is used up"
+			: typeof body.message === 'string'
+				? body.message
+				: `Zoho answered HTTP ${failure.status}`;
+	const codeText = zohoCode !== undefined ? ` (Zoho error code ${zohoCode})` : '';
+	return { message, description: `${guidance(failure, context)}${codeText}`.trim() };
+}
 
+/** A failed request (what n8n's HTTP layer or the rate governor threw) as a NodeApiError. */
+export function requestFailedError(node: INode, error: unknown, context: FailureContext): NodeApiError {
+	if (error instanceof RateLimitWaitExceeded) {
+		const seconds = Math.round(error.waitedMs / 1000);
+		return zohoApiError(node, error.failure, context, {
+			message: `Zoho still answered "too many requests" after the node waited ${seconds} s for its rate limit`,
+			description: `${guidance(error.failure, context)} The node waits at most a few minutes per request, so a run is never stuck.`,
+		});
+	}
+	return zohoApiError(node, readHttpFailure(error), context);
+}
+
+/** A Zoho failure as a NodeApiError that says what happened and what to do. */
+export function zohoApiError(
+	node: INode,
+	failure: ZohoFailure,
+	context: FailureContext,
+	explained = messageAndDescription(failure, context),
+): NodeApiError {
+	const { message, description } = explained;
+	const zohoCode = asRecord(failure.body)?.code;
 	// Built from plain values, never from the HTTP error: that one carries the request's headers, token included.
-	const apiError = new NodeApiError(
+	return new NodeApiError(
 		node,
-		{ message, code: zohoCode ?? null, httpStatus: failure.status ?? null } as JsonObject,
+		{ message, code: typeof zohoCode === 'number' ? zohoCode : null, httpStatus: failure.status ?? null } as JsonObject,
 		{
 			message,
 			description,
 			httpCode: failure.status !== undefined ? String(failure.status) : null,
-			itemIndex,
+			itemIndex: context.itemIndex,
 		} as ConstructorParameters<typeof NodeApiError>[2],
 	);
-	translatedErrors.add(apiError);
-	return apiError;
 }
 
-/** A Zoho failure as a NodeApiError that says what happened and what to do. */
-export function zohoApiError(node: INode, error: unknown, baseUrl: string | undefined, itemIndex?: number): NodeApiError {
-	if (typeof error === 'object' && error !== null && translatedErrors.has(error)) return error as NodeApiError;
-	return build(node, readFailure(error), hostOf(baseUrl), itemIndex);
-}
-
-/** Zoho's envelope: `code` 0 means success. */
+/** Zoho's envelope: success is a JSON object whose `code` is 0, and nothing else. */
 export function isZohoSuccess(body: unknown): body is Record<string, unknown> {
-	const record = asRecord(body);
-	return record !== undefined && (record.code === 0 || record.code === undefined);
+	return asRecord(body)?.code === 0;
 }
 
-/** Zoho can answer 2xx with a non-zero `code`, or with a body that is not its JSON at all. */
-export function unexpectedResponse(status: number, body: unknown): Error {
-	return Object.assign(new Error(`Zoho answered HTTP ${status} with an error`), {
-		response: { status, data: asRecord(body) },
-	});
+/**
+ * An answer with a 2xx status that is not Zoho's success: Zoho's own error
+ * envelope, or something that is not Zoho's JSON at all (a proxy's page, a
+ * body without `code`, a success without the record asked for).
+ */
+export function unexpectedAnswerError(
+	node: INode,
+	body: unknown,
+	context: FailureContext,
+	missing?: string,
+): NodeApiError {
+	const record = asRecord(body);
+	if (record && typeof record.code === 'number' && record.code !== 0) {
+		return zohoApiError(node, { status: 200, body: record }, context);
+	}
+	const message = missing
+		? `Zoho's answer has no ${missing}`
+		: record
+			? "Zoho's answer has no success code"
+			: `${context.host} answered with something other than Zoho's JSON`;
+	return zohoApiError(
+		node,
+		{
+			message,
+			description: `What came back: ${preview(body)}. Nothing was done with it. Check the credential's Region or custom API URL: the answer may not come from the Zoho Invoice API.`,
+		},
+		context,
+	);
 }

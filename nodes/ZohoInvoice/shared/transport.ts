@@ -1,51 +1,177 @@
+import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 } from 'n8n-workflow';
 
-import { isZohoSuccess, unexpectedResponse, zohoApiError } from './errors';
-import { ORGANIZATION_HEADER, apiBaseUrl } from './zoho';
+import { listPageOf, recordOf, successOf } from './answers';
+import type { AnswerSource } from './answers';
+import { requestFailedError } from './errors';
+import { collectPages } from './pagination';
+import type { Page } from './pagination';
+import { withinRateLimits } from './rateLimits';
+import { shareWithinRun } from './runScope';
+import { ORGANIZATION_HEADER, ZOHO_LIMITS, apiBaseUrl } from './zoho';
+import type { ZohoPlan } from './zoho';
+
+/** Every context the package sends requests from: routed items, the editor's pickers, the trigger. */
+export type ZohoContext = IExecuteSingleFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** The credential type the node's `authentication` choice uses. */
 export function credentialTypeFor(authentication: unknown): string {
 	return authentication === 'selfClient' ? 'zohoInvoiceApi' : 'zohoInvoiceOAuth2Api';
 }
 
-type ZohoContext = IExecuteSingleFunctions | ILoadOptionsFunctions;
+/** Where and as whom requests go, read from the credential and checked before anything is sent. */
+export interface ZohoConnection {
+	credentialType: string;
+	apiUrl: string;
+	organizationId: string;
+	/** One rate governor per organization: API base URL and organization id. */
+	organizationKey: string;
+	simultaneousCalls: number;
+}
+
+function parameter(context: ZohoContext, name: string, fallback: unknown): unknown {
+	return (context.getNodeParameter as (name: string, fallback: unknown) => unknown)(name, fallback);
+}
+
+function itemIndexOf(context: ZohoContext): number | undefined {
+	return 'getItemIndex' in context ? context.getItemIndex() : undefined;
+}
+
+async function readConnection(context: ZohoContext): Promise<ZohoConnection> {
+	const credentialType = credentialTypeFor(parameter(context, 'authentication', 'oAuth2'));
+	const credentials = await context.getCredentials(credentialType);
+	const invalid = (message: string) =>
+		new NodeOperationError(context.getNode(), `Credential: ${message}`, {
+			itemIndex: itemIndexOf(context),
+			description: 'Open the Zoho Invoice credential this node uses and correct the field named.',
+		});
+	const { url: apiUrl, problem } = apiBaseUrl(credentials);
+	if (problem !== undefined) throw invalid(problem);
+	const organizationId = String(credentials.organizationId ?? '').trim();
+	if (!/^\d+$/.test(organizationId)) {
+		throw invalid(
+			`Organization ID: "${organizationId.slice(0, 40)}" is not a Zoho organization ID. It is a number, found in Zoho Invoice under Settings → Organization Profile.`,
+		);
+	}
+	const plan: ZohoPlan = credentials.plan === 'free' ? 'free' : 'paid';
+	return {
+		credentialType,
+		apiUrl,
+		organizationId,
+		organizationKey: `${apiUrl}\n${organizationId}`,
+		simultaneousCalls: ZOHO_LIMITS.simultaneousCalls[plan],
+	};
+}
+
+/** Read once per run of the node (n8n reads credentials from its database on each call), else per call. */
+export async function zohoConnection(context: ZohoContext): Promise<ZohoConnection> {
+	if ('getExecuteData' in context && 'getItemIndex' in context) {
+		return await shareWithinRun(context, 'connection', async () => await readConnection(context));
+	}
+	return await readConnection(context);
+}
+
+/** Request Options → Wait Out Rate Limits; the trigger and the editor's pickers always wait. */
+export function waitsOutRateLimits(context: ZohoContext): boolean {
+	const value = parameter(context, 'requestOptions.waitOutRateLimits', true);
+	if (typeof value !== 'boolean') {
+		throw new NodeOperationError(context.getNode(), 'Wait Out Rate Limits: expected true or false', {
+			itemIndex: itemIndexOf(context),
+			description: `Got ${typeof value} ${JSON.stringify(value)?.slice(0, 40)}. Turn the option on or off, or make its expression give a boolean.`,
+		});
+	}
+	return value;
+}
+
+export interface ZohoRequest {
+	method: IHttpRequestMethods;
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** What the request is about, for "no such …" messages. */
+	noun: string;
+}
 
 /**
- * A Zoho Invoice request made outside the node's routing: user lookups for the
- * user field and the current record before an update. Same credential, base
- * URL, organization header and error messages as the routed requests.
+ * A Zoho Invoice request made outside the node's routing: the user directory,
+ * the editor's user picker, the trigger's listing. Same credential, base URL,
+ * organization header, rate limits and error messages as routed requests.
+ * Resolves with Zoho's success envelope.
  */
-export async function zohoApiRequest(
+export async function zohoApiRequest(context: ZohoContext, request: ZohoRequest): Promise<Record<string, unknown>> {
+	return (await sendZohoRequest(context, request)).envelope;
+}
+
+/** One record, e.g. `user` from GET /users/{user_id}. */
+export async function zohoRecord(
 	context: ZohoContext,
-	method: IHttpRequestMethods,
-	path: string,
-	qs: IDataObject = {},
-): Promise<Record<string, unknown>> {
-	const credentialType = credentialTypeFor(context.getNodeParameter('authentication', 'oAuth2'));
-	const credentials = await context.getCredentials(credentialType);
-	const baseURL = apiBaseUrl(credentials);
-	const itemIndex = 'getItemIndex' in context ? context.getItemIndex() : undefined;
-	let response;
+	request: ZohoRequest & { key: string },
+): Promise<IDataObject> {
+	const { key, ...rest } = request;
+	const { envelope, source } = await sendZohoRequest(context, rest);
+	return recordOf(envelope, key, source);
+}
+
+/** One page of a list endpoint, e.g. `users` from GET /users. */
+export async function zohoListPage(
+	context: ZohoContext,
+	request: Omit<ZohoRequest, 'method'> & { key: string; page: number; perPage: number },
+): Promise<Page<IDataObject>> {
+	const { key, page, perPage, ...rest } = request;
+	const { envelope, source } = await sendZohoRequest(context, {
+		...rest,
+		method: 'GET',
+		qs: { ...request.qs, page, per_page: perPage },
+	});
+	return listPageOf(envelope, key, source);
+}
+
+/** Every record of a list endpoint, e.g. all users: ⌈records ÷ 200⌉ requests. */
+export async function listAllRecords(
+	context: ZohoContext,
+	request: Omit<ZohoRequest, 'method'> & { key: string },
+): Promise<IDataObject[]> {
+	return await collectPages(
+		async (page, perPage) => await zohoListPage(context, { ...request, page, perPage }),
+		Infinity,
+		{ node: context.getNode(), itemIndex: itemIndexOf(context) },
+	);
+}
+
+async function sendZohoRequest(
+	context: ZohoContext,
+	request: ZohoRequest,
+): Promise<{ envelope: Record<string, unknown>; source: AnswerSource }> {
+	const connection = await zohoConnection(context);
+	const waitOut = waitsOutRateLimits(context);
+	const source: AnswerSource = {
+		node: context.getNode(),
+		failure: { host: new URL(connection.apiUrl).host, noun: request.noun, itemIndex: itemIndexOf(context), waitsOutRateLimits: waitOut },
+	};
+	let response: { body: unknown };
 	try {
-		response = await context.helpers.httpRequestWithAuthentication.call(context, credentialType, {
-			method,
-			baseURL,
-			url: path,
-			qs,
-			headers: { Accept: 'application/json', [ORGANIZATION_HEADER]: String(credentials.organizationId ?? '') },
-			json: true,
-			returnFullResponse: true,
-		});
+		response = await withinRateLimits(
+			{ organization: connection.organizationKey, simultaneousCalls: connection.simultaneousCalls, waitOut },
+			async () =>
+				await context.helpers.httpRequestWithAuthentication.call(context, connection.credentialType, {
+					method: request.method,
+					baseURL: connection.apiUrl,
+					url: request.path,
+					qs: request.qs,
+					body: request.body,
+					headers: { Accept: 'application/json', [ORGANIZATION_HEADER]: connection.organizationId },
+					json: true,
+					returnFullResponse: true,
+				}),
+		);
 	} catch (error) {
-		throw zohoApiError(context.getNode(), error, baseURL, itemIndex);
+		throw requestFailedError(source.node, error, source.failure);
 	}
-	if (!isZohoSuccess(response.body)) {
-		throw zohoApiError(context.getNode(), unexpectedResponse(response.statusCode, response.body), baseURL, itemIndex);
-	}
-	return response.body;
+	return { envelope: successOf(response.body, source), source };
 }

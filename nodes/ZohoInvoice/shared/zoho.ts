@@ -89,30 +89,77 @@ export const USERS_SCOPE = USERS_SCOPES.join(',');
 /** The most a list endpoint returns per page. */
 export const MAX_PER_PAGE = 200;
 
-function withoutTrailingSlash(url: string): string {
-	return url.replace(/\/+$/, '');
-}
+/**
+ * Zoho's per-organization API limits, documented for Zoho Books and Zoho
+ * Inventory, which share Zoho Invoice's platform: simultaneous calls by plan,
+ * 100 calls per rolling minute whatever the plan, and a daily quota by plan
+ * (1,000 on Free) shared by every integration of the organization.
+ */
+export const ZOHO_LIMITS = {
+	simultaneousCalls: { paid: 10, free: 5 },
+	callsPerWindow: 100,
+	windowMs: 60_000,
+} as const;
 
-function regionUrls(key: 'apiUrl' | 'accountsUrl'): Record<string, string> {
-	return Object.fromEntries(ZOHO_REGIONS.map((region) => [region.value, region[key]]));
-}
+export type ZohoPlan = keyof typeof ZOHO_LIMITS.simultaneousCalls;
 
-interface RegionSettings {
+/**
+ * Zoho's error codes the node acts on. Only `invalidUrl` is in Zoho's own
+ * pages; the rate-limit codes are reported by other integrations (Zoho Books
+ * and Inventory), so the node also goes by the HTTP status.
+ */
+export const ZOHO_ERROR_CODES = {
+	invalidUrl: 5,
+	perMinuteLimit: 44,
+	dailyLimit: 45,
+	simultaneousLimit: 1070,
+} as const;
+
+/** What a credential says about where its Zoho lives. */
+export interface ConnectionSettings {
 	region?: unknown;
 	customApiUrl?: unknown;
 	customAccountsUrl?: unknown;
 }
 
-export function apiBaseUrl(settings: RegionSettings): string {
-	if (settings.region === CUSTOM_REGION) return withoutTrailingSlash(String(settings.customApiUrl ?? ''));
-	return regionUrls('apiUrl')[String(settings.region)] ?? regionUrls('apiUrl').com;
+/** Only a region in the table counts: `constructor` or `toString` must not reach an object's prototype. */
+function regionOf(settings: ConnectionSettings): ZohoRegion | undefined {
+	return ZOHO_REGIONS.find((region) => region.value === settings.region);
 }
 
-export function accountsBaseUrl(settings: RegionSettings): string {
+/** A custom URL: trimmed, without its trailing slashes, and with no query or fragment to break paths. */
+const CUSTOM_URL = /^https?:\/\/[^\s?#]+$/;
+
+/** A host URL from the credential's settings, or a sentence naming the setting that is wrong. */
+export type UrlOrProblem = { url: string; problem?: undefined } | { url?: undefined; problem: string };
+
+function customUrl(value: unknown, field: string): UrlOrProblem {
+	const url = String(value ?? '').trim().replace(/\/+$/, '');
+	if (CUSTOM_URL.test(url)) return { url };
+	return {
+		problem: `${field}: "${String(value ?? '').slice(0, 80)}" is not a URL the node can send requests to. Give an http(s) address without ? or #, e.g. https://zoho-proxy.example.com.`,
+	};
+}
+
+function regionUrl(settings: ConnectionSettings, key: 'apiUrl' | 'accountsUrl'): UrlOrProblem {
 	if (settings.region === CUSTOM_REGION) {
-		return withoutTrailingSlash(String(settings.customAccountsUrl ?? ''));
+		return key === 'apiUrl'
+			? customUrl(settings.customApiUrl, 'API URL')
+			: customUrl(settings.customAccountsUrl, 'Accounts URL');
 	}
-	return regionUrls('accountsUrl')[String(settings.region)] ?? regionUrls('accountsUrl').com;
+	const region = regionOf(settings);
+	if (region) return { url: region[key] };
+	return {
+		problem: `Region (Data Centre): "${String(settings.region ?? '').slice(0, 40)}" is not one of Zoho's data centres. Pick one in the credential.`,
+	};
+}
+
+export function apiBaseUrl(settings: ConnectionSettings): UrlOrProblem {
+	return regionUrl(settings, 'apiUrl');
+}
+
+export function accountsBaseUrl(settings: ConnectionSettings): UrlOrProblem {
+	return regionUrl(settings, 'accountsUrl');
 }
 
 /**
@@ -120,12 +167,14 @@ export function accountsBaseUrl(settings: RegionSettings): string {
  * expressions (request defaults, credential tests, hidden OAuth2 fields).
  * `source` is `$credentials` in a node or credential test, `$self` inside a
  * credential's own fields. Built from the table above so the hosts live in
- * one place.
+ * one place. A setting the functions above refuse gives '' here: the node
+ * checks the credential with them before it sends anything.
  */
 function urlExpression(key: 'apiUrl' | 'accountsUrl', customField: string, source: string, path = '') {
-	const table = JSON.stringify(regionUrls(key));
-	const custom = `String(${source}.${customField} || '').replace(/\\/+$/, '')`;
-	return `={{ (${source}.region === '${CUSTOM_REGION}' ? ${custom} : (${table}[${source}.region] || ${JSON.stringify(regionUrls(key).com)})) + '${path}' }}`;
+	const table = JSON.stringify(ZOHO_REGIONS.map((region) => [region.value, region[key]]));
+	const regionLookup = `(${table}.find((entry) => entry[0] === ${source}.region) || ['', ''])[1]`;
+	const custom = `([String(${source}.${customField} || '').trim().replace(/\\/+$/, '')].filter((url) => ${CUSTOM_URL.toString()}.test(url))[0] || '')`;
+	return `={{ (${source}.region === '${CUSTOM_REGION}' ? ${custom} : ${regionLookup}) + '${path}' }}`;
 }
 
 export function apiBaseUrlExpression(source = '$credentials'): string {

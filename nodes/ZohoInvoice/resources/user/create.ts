@@ -1,53 +1,56 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { createOutput } from '../../shared/output';
-import { userRoleField } from '../../shared/userRole';
-import { validateNewUser } from '../../shared/validation';
+import type { ZohoOperation } from '../../shared/descriptions';
+import { userRoleField } from './userRole';
+import { validateNewUser } from './userValidation';
 
-export const createOperation: INodePropertyOptions = {
-	name: 'Create',
-	value: 'create',
-	action: 'Create a user',
-	description: 'Add a user to the organization; Zoho emails them an invitation',
-	routing: {
-		request: { method: 'POST', url: '/users' },
-		send: { preSend: [validateNewUser] },
-		output: { postReceive: createOutput },
-	},
+export const nameField: INodeProperties = {
+	displayName: 'Name',
+	name: 'name',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'Jane Doe',
+	description: "The user's full name",
+	routing: { send: { type: 'body', property: 'name' } },
 };
 
-const displayOptions = { show: { resource: ['user'], operation: ['create'] } };
+export const emailField: INodeProperties = {
+	displayName: 'Email',
+	name: 'email',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'name@email.com',
+	description: 'Where Zoho sends the invitation; the user signs in with it',
+	routing: { send: { type: 'body', property: 'email' } },
+};
 
-export const createFields: INodeProperties[] = [
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'Jane Doe',
-		description: "The user's full name",
-		displayOptions,
-		routing: { send: { type: 'body', property: 'name' } },
+export const create: ZohoOperation = {
+	option: {
+		name: 'Create',
+		value: 'create',
+		action: 'Create a user',
+		description: 'Add a user to the organization; Zoho emails them an invitation',
+		routing: {
+			request: { method: 'POST', url: '/users' },
+			send: { preSend: [validateNewUser] },
+		},
 	},
-	{
-		displayName: 'Email',
-		name: 'email',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'name@email.com',
-		description: 'Where Zoho sends the invitation; the user signs in with it',
-		displayOptions,
-		routing: { send: { type: 'body', property: 'email' } },
+	fields: [
+		nameField,
+		emailField,
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [userRoleField],
+		},
+	],
+	// Zoho's reference answers Create without the new user's id; it is passed on when Zoho sends one.
+	output: {
+		message: async (_context, answer) => ({ user_id: (answer.user as IDataObject | undefined)?.user_id }),
 	},
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions,
-		options: [userRoleField],
-	},
-];
+};

@@ -1,17 +1,14 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { ZohoOperation } from '../../shared/descriptions';
+import { USER_ID_PLACEHOLDER, userField } from './userField';
 
-import { userOutput } from '../../shared/output';
-import { USER_ID_PLACEHOLDER, userIdField } from '../../shared/userLocator';
-
-export const getOperation: INodePropertyOptions = {
-	name: 'Get',
-	value: 'get',
-	action: 'Get a user',
-	description: "Retrieve a user's details",
-	routing: {
-		request: { method: 'GET', url: `/users/${USER_ID_PLACEHOLDER}` },
-		output: { postReceive: userOutput },
+export const get: ZohoOperation = {
+	option: {
+		name: 'Get',
+		value: 'get',
+		action: 'Get a user',
+		description: "Retrieve a user's details",
+		routing: { request: { method: 'GET', url: `/users/${USER_ID_PLACEHOLDER}` } },
 	},
+	fields: [userField],
+	output: { record: 'user' },
 };
-
-export const getFields: INodeProperties[] = [userIdField(['get'])];

@@ -1,16 +1,13 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { ZohoOperation } from '../../shared/descriptions';
 
-import { userOutput } from '../../shared/output';
-
-export const getCurrentOperation: INodePropertyOptions = {
-	name: 'Get Current User',
-	value: 'getCurrent',
-	action: 'Get the current user',
-	description: 'Retrieve the user the credential acts as',
-	routing: {
-		request: { method: 'GET', url: '/users/me' },
-		output: { postReceive: userOutput },
+export const getCurrent: ZohoOperation = {
+	option: {
+		name: 'Get Current User',
+		value: 'getCurrent',
+		action: 'Get the current user',
+		description: 'Retrieve the user the credential acts as',
+		routing: { request: { method: 'GET', url: '/users/me' } },
 	},
+	fields: [],
+	output: { record: 'user' },
 };
-
-export const getCurrentFields: INodeProperties[] = [];

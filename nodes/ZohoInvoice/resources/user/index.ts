@@ -1,44 +1,18 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { ZohoResource } from '../../shared/descriptions';
+import { create } from './create';
+import { deleteUser } from './delete';
+import { get } from './get';
+import { getAll } from './getAll';
+import { getCurrent } from './getCurrent';
+import { invite } from './invite';
+import { markActive } from './markActive';
+import { markInactive } from './markInactive';
+import { update } from './update';
 
-import { createFields, createOperation } from './create';
-import { deleteFields, deleteOperation } from './delete';
-import { getFields, getOperation } from './get';
-import { getAllFields, getAllOperation } from './getAll';
-import { getCurrentFields, getCurrentOperation } from './getCurrent';
-import { inviteFields, inviteOperation } from './invite';
-import { markActiveFields, markActiveOperation } from './markActive';
-import { markInactiveFields, markInactiveOperation } from './markInactive';
-import { updateFields, updateOperation } from './update';
-
-export const userDescription: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['user'] } },
-		options: [
-			createOperation,
-			deleteOperation,
-			getOperation,
-			getCurrentOperation,
-			getAllOperation,
-			inviteOperation,
-			markActiveOperation,
-			markInactiveOperation,
-			updateOperation,
-		],
-		default: 'getAll',
-		// Sends every request through runRequest, the node's `requestOperations.pagination` (see shared/request.ts).
-		routing: { send: { paginate: true } },
-	},
-	...createFields,
-	...getAllFields,
-	...getFields,
-	...updateFields,
-	...deleteFields,
-	...getCurrentFields,
-	...inviteFields,
-	...markActiveFields,
-	...markInactiveFields,
-];
+export const userResource: ZohoResource = {
+	name: 'User',
+	value: 'user',
+	record: 'user',
+	operations: [create, deleteUser, get, getCurrent, getAll, invite, markActive, markInactive, update],
+	defaultOperation: 'getAll',
+};

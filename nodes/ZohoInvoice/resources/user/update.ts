@@ -1,28 +1,30 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type {
-	IDataObject,
-	IExecuteSingleFunctions,
-	IHttpRequestOptions,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { actionOutput } from '../../shared/output';
-import { zohoApiRequest } from '../../shared/transport';
-import { USER_ID_PLACEHOLDER, resolveUserId, userIdField } from '../../shared/userLocator';
-import { userRoleField } from '../../shared/userRole';
-import { checkUserFields } from '../../shared/validation';
+import type { ZohoOperation } from '../../shared/descriptions';
+import { zohoRecord } from '../../shared/transport';
+import { USER_ID_PLACEHOLDER, actedOnUser, resolveUser, userField } from './userField';
+import { userRoleField } from './userRole';
+import { checkUserFields } from './userValidation';
 
 /** Get returns addresses as `email_ids`; the selected one is the user's sign-in address. */
-function currentEmail(user: IDataObject): string | undefined {
-	const emails = (user.email_ids as Array<{ email?: string; is_selected?: boolean }> | undefined) ?? [];
-	return (emails.find((entry) => entry.is_selected) ?? emails[0])?.email ?? (user.email as string | undefined);
+function currentEmail(user: IDataObject): unknown {
+	const emails = Array.isArray(user.email_ids) ? (user.email_ids as Array<{ email?: unknown; is_selected?: unknown }>) : [];
+	return (emails.find((entry) => entry?.is_selected === true) ?? emails[0])?.email ?? user.email;
+}
+
+/** The user's current name and email: from the run's directory when they were named By Email, else one GET. */
+async function currentNameAndEmail(context: IExecuteSingleFunctions): Promise<{ name: unknown; email: unknown }> {
+	const { userId, listed } = await resolveUser(context);
+	if (listed) return { name: listed.name, email: listed.email };
+	const user = await zohoRecord(context, { method: 'GET', path: `/users/${userId}`, noun: 'user', key: 'user' });
+	return { name: user.name, email: currentEmail(user) };
 }
 
 /**
  * preSend: Zoho requires name and email on every update, so what the user
- * leaves out comes from the user's current record (one GET, only when needed):
- * "change only the role" just works.
+ * leaves out comes from the user's current record, only when needed: "change
+ * only the role" just works.
  */
 async function completeUpdateBody(
 	this: IExecuteSingleFunctions,
@@ -37,54 +39,54 @@ async function completeUpdateBody(
 	}
 	checkUserFields(this, body, false);
 	if (body.name === undefined || body.email === undefined) {
-		const userId = await resolveUserId(this);
-		const { user } = (await zohoApiRequest(this, 'GET', `/users/${userId}`)) as { user: IDataObject };
-		body.name ??= user.name;
-		body.email ??= currentEmail(user);
+		const current = await currentNameAndEmail(this);
+		body.name ??= current.name as string;
+		body.email ??= current.email as string;
+		checkUserFields(this, body, true);
 	}
 	return { ...requestOptions, body };
 }
 
-export const updateOperation: INodePropertyOptions = {
-	name: 'Update',
-	value: 'update',
-	action: 'Update a user',
-	description: "Change a user's name, email or role",
-	routing: {
-		request: { method: 'PUT', url: `/users/${USER_ID_PLACEHOLDER}` },
-		send: { preSend: [completeUpdateBody] },
-		output: { postReceive: actionOutput },
+export const update: ZohoOperation = {
+	option: {
+		name: 'Update',
+		value: 'update',
+		action: 'Update a user',
+		description: "Change a user's name, email or role",
+		routing: {
+			request: { method: 'PUT', url: `/users/${USER_ID_PLACEHOLDER}` },
+			send: { preSend: [completeUpdateBody] },
+		},
 	},
+	fields: [
+		userField,
+		{
+			displayName: 'Update Fields',
+			name: 'updateFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			options: [
+				{
+					displayName: 'Email',
+					name: 'email',
+					type: 'string',
+					default: '',
+					placeholder: 'name@email.com',
+					description: 'The new email address; left out, the current one is kept',
+					routing: { send: { type: 'body', property: 'email' } },
+				},
+				{
+					displayName: 'Name',
+					name: 'name',
+					type: 'string',
+					default: '',
+					description: 'The new full name; left out, the current one is kept',
+					routing: { send: { type: 'body', property: 'name' } },
+				},
+				userRoleField,
+			],
+		},
+	],
+	output: { message: actedOnUser },
 };
-
-export const updateFields: INodeProperties[] = [
-	userIdField(['update']),
-	{
-		displayName: 'Update Fields',
-		name: 'updateFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: { show: { resource: ['user'], operation: ['update'] } },
-		options: [
-			{
-				displayName: 'Email',
-				name: 'email',
-				type: 'string',
-				default: '',
-				placeholder: 'name@email.com',
-				description: 'The new email address; left out, the current one is kept',
-				routing: { send: { type: 'body', property: 'email' } },
-			},
-			{
-				displayName: 'Name',
-				name: 'name',
-				type: 'string',
-				default: '',
-				description: 'The new full name; left out, the current one is kept',
-				routing: { send: { type: 'body', property: 'name' } },
-			},
-			userRoleField,
-		],
-	},
-];

@@ -91,7 +91,7 @@ describe('Faults: a clear error naming what happened and where, never a crash, n
 		const { sandbox } = fixture;
 		sandbox.injectFault({ status: 200, body: '{"code":0,"user":{"user_id":' });
 		const error = await failure();
-		expect(error.message).toBe(`${host()} answered HTTP 200 with something other than Zoho's JSON`);
+		expect(error.message).toBe(`${host()} answered with something other than Zoho's JSON`);
 	});
 
 	test('an answer slower than the timeout names the host', async () => {

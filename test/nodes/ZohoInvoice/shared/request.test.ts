@@ -30,13 +30,19 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 		expect(error.description).toMatch(/Organization ID/);
 	});
 
-	test("429 names Zoho's per-minute limit and n8n's Retry On Fail", async () => {
+	test("with Wait Out Rate Limits off, a 429 fails at once, naming Zoho's limits and the option", async () => {
 		const { sandbox, credentials } = fixture;
 		sandbox.injectFault({ status: 429, body: JSON.stringify({ code: 44, message: 'Too many requests' }) });
-		const error = await failure(runNode({ credentials, parameters: getUser('982000000554041') }));
+		const error = await failure(
+			runNode({
+				credentials,
+				parameters: { ...getUser('982000000554041'), requestOptions: { waitOutRateLimits: false } },
+			}),
+		);
 		expect(error.httpCode).toBe('429');
-		expect(error.description).toMatch(/100 API requests per minute/);
-		expect(error.description).toMatch(/Retry On Fail/);
+		expect(error.description).toMatch(/100 API calls a minute/);
+		expect(error.description).toMatch(/Wait Out Rate Limits/);
+		expect(sandbox.apiRequests()).toHaveLength(1);
 	});
 
 	test('401 that a fresh token does not cure names the region and scopes', async () => {
@@ -81,13 +87,13 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 describe("n8n's Retry On Fail", () => {
 	const fixture = useSandbox({ users: 5 });
 
-	test("a 429 is retried by n8n after the wait, and the run completes", async () => {
+	test('with Wait Out Rate Limits off, a 429 is retried by n8n after the wait, and the run completes', async () => {
 		const { sandbox, credentials } = fixture;
 		sandbox.injectFault({ status: 429, body: JSON.stringify({ code: 44, message: 'Too many requests' }) });
 		const started = Date.now();
 		const { items, error } = await runWorkflow({
 			credentials,
-			parameters: getUser('982000000554041'),
+			parameters: { ...getUser('982000000554041'), requestOptions: { waitOutRateLimits: false } },
 			settings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 1000 },
 		});
 		expect(error).toBeUndefined();

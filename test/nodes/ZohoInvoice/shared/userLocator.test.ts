@@ -94,7 +94,7 @@ describe('The User field', () => {
 			expect(sandbox.apiRequests()).toHaveLength(0);
 		});
 
-		test('looks each address up once per execution, however many items name it', async () => {
+		test('lists the users once per run, however many items and addresses it names', async () => {
 			const { sandbox, credentials } = fixture;
 			const emails = ['user1@zylker.org', 'user2@zylker.org'];
 			const items = Array.from({ length: 20 }, (_, index) => ({ email: emails[index % 2] }));
@@ -106,8 +106,8 @@ describe('The User field', () => {
 			expect(output.map((item) => item.json.email_ids)).toEqual(
 				items.map(({ email }) => [{ email, is_selected: true }]),
 			);
-			const lookups = sandbox.apiRequests().filter((request) => request.path === '/invoice/v3/users');
-			expect(lookups).toHaveLength(2);
+			const listings = sandbox.apiRequests().filter((request) => request.path === '/invoice/v3/users');
+			expect(listings).toHaveLength(1);
 		});
 	});
 });

@@ -81,7 +81,7 @@ describe('User → Get Many', () => {
 		const { sandbox, credentials } = fixture;
 		sandbox.injectFault({ status: 200, body: '<html>Maintenance</html>', contentType: 'text/html' });
 		await expect(runNode({ credentials, parameters: { ...getAll, returnAll: true } })).rejects.toThrow(
-			/answered HTTP 200 with something other than Zoho's JSON/,
+			/answered with something other than Zoho's JSON/,
 		);
 	});
 });

@@ -1,0 +1,70 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
+
+import { preview } from '../../shared/errors';
+
+/** The longest address email standards allow: longer is refused before any check runs on it. */
+const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * An email address as Zoho takes one: a local part, one @, a domain with a
+ * dot inside it, no spaces. Checked by hand in one pass: a regular
+ * expression for this backtracks quadratically on input like "a@....@".
+ */
+export function isEmail(value: string): boolean {
+	if (value.length > MAX_EMAIL_LENGTH || /\s/.test(value)) return false;
+	const at = value.indexOf('@');
+	if (at < 1 || at !== value.lastIndexOf('@')) return false;
+	const domain = value.slice(at + 1);
+	const dot = domain.indexOf('.');
+	return dot > 0 && !domain.endsWith('.');
+}
+
+function invalid(context: IExecuteSingleFunctions, message: string, description: string): NodeOperationError {
+	return new NodeOperationError(context.getNode(), message, { itemIndex: context.getItemIndex(), description });
+}
+
+/** Says what came instead of text, quoting at most a short start of it. */
+function given(value: unknown): string {
+	return typeof value === 'string' ? `"${preview(value, 60)}"` : `${typeof value} ${preview(value, 60)}`;
+}
+
+/**
+ * The name, email and role about to be sent, checked so the user learns
+ * which field is wrong before anything reaches Zoho. `complete`: Zoho
+ * requires name and email (create, and update once filled in).
+ */
+export function checkUserFields(context: IExecuteSingleFunctions, body: IDataObject, complete: boolean): void {
+	const { name, email, user_role: role } = body;
+	if (complete || name !== undefined) {
+		if (typeof name !== 'string') {
+			throw invalid(context, `Name: expected text, got ${name === undefined ? 'nothing' : given(name)}`, "Give the user's full name, e.g. Jane Doe.");
+		}
+		if (name.trim() === '') throw invalid(context, 'Name: a name is required', "Give the user's full name, e.g. Jane Doe.");
+	}
+	if ((complete || email !== undefined) && (typeof email !== 'string' || !isEmail(email))) {
+		throw invalid(
+			context,
+			typeof email === 'string' || email === undefined
+				? `Email: ${email === undefined ? 'nothing given' : `${given(email)} is not an email address`}`
+				: `Email: expected text, got ${given(email)}`,
+			"Give the user's email address, like name@example.com.",
+		);
+	}
+	if (role !== undefined && (typeof role !== 'string' || role.trim() === '')) {
+		throw invalid(
+			context,
+			typeof role === 'string' ? 'Role: no role given' : `Role: expected a role name, got ${given(role)}`,
+			'Pick Admin, Staff or Timesheet Staff, or remove the Role field.',
+		);
+	}
+}
+
+/** preSend for Create: Zoho requires a name and an email address. */
+export async function validateNewUser(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	checkUserFields(this, (requestOptions.body ?? {}) as IDataObject, true);
+	return requestOptions;
+}

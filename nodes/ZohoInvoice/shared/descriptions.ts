@@ -1,0 +1,126 @@
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
+
+/** Sends the operation's routed request (with changes, if given) within the rate limits; resolves with Zoho's answer. */
+export type SendRoutedRequest = (changes?: Partial<IHttpRequestOptions>) => Promise<unknown>;
+
+/** What Zoho answers an operation with, and so what the node outputs. */
+export type OperationOutput =
+	/** One record under this key of Zoho's envelope (Get: `user`). */
+	| { record: string }
+	/** Records under this key, paged by the pipeline up to Return All / Limit (Get Many: `users`). */
+	| { list: string }
+	/** Zoho's message about an action, with what it acted on (Delete: `{ user_id }`). */
+	| { message: (context: IExecuteSingleFunctions, answer: Record<string, unknown>) => Promise<IDataObject> }
+	/** The operation decides its requests itself, maybe none (Create or Update). */
+	| { run: (context: IExecutePaginationFunctions, send: SendRoutedRequest) => Promise<IDataObject[]> };
+
+/** One operation: its entry in the Operation selector (with its routing), its fields, and its output. */
+export interface ZohoOperation {
+	option: INodePropertyOptions;
+	fields: INodeProperties[];
+	output: OperationOutput;
+}
+
+/** One resource: a folder under resources/ exporting this, and one line in the node file. */
+export interface ZohoResource {
+	name: string;
+	value: string;
+	/** Zoho's key for one record in its answers, also the word for it in messages ("user"). */
+	record: string;
+	operations: ZohoOperation[];
+	defaultOperation: string;
+}
+
+export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
+export type { INodeExecutionData };
+
+/** Shows each field only for its resource and operation, so operation files need not repeat it. */
+function onlyFor(field: INodeProperties, resource: string, operation: string): INodeProperties {
+	const show = field.displayOptions?.show ?? {};
+	return {
+		...field,
+		displayOptions: { ...field.displayOptions, show: { ...show, resource: [resource], operation: [operation] } },
+	};
+}
+
+/** A resource's Operation selector and every operation's fields. */
+export function resourceProperties(resource: ZohoResource): INodeProperties[] {
+	return [
+		{
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resource.value] } },
+			options: resource.operations.map((operation) => operation.option),
+			default: resource.defaultOperation,
+		},
+		...resource.operations.flatMap((operation) =>
+			operation.fields.map((field) => onlyFor(field, resource.value, String(operation.option.value))),
+		),
+	];
+}
+
+/**
+ * The Resource selector. Its `paginate` sends every routed request of every
+ * resource through the node's `requestOperations.pagination`, the pipeline
+ * (shared/pipeline.ts): n8n's one hook around a routed request. It is always
+ * shown, so no operation can miss it.
+ */
+export function resourceSelector(resources: ZohoResource[]): INodeProperties {
+	return {
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		options: resources.map(({ name, value }) => ({ name, value })),
+		default: resources[0].value,
+		routing: { send: { paginate: true } },
+	};
+}
+
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'OAuth2', value: 'oAuth2', description: 'Connect with a Zoho API client in the browser' },
+		{
+			name: 'Self Client',
+			value: 'selfClient',
+			description: 'A client ID, secret and refresh token from a Zoho Self Client',
+		},
+	],
+	default: 'oAuth2',
+};
+
+/**
+ * n8n merges these into the Request Options it gives every declarative node
+ * (Batching, Timeout, Proxy), where a user looks for how requests are sent.
+ */
+export const requestOptionsProperty: INodeProperties = {
+	displayName: 'Request Options',
+	name: 'requestOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Wait Out Rate Limits',
+			name: 'waitOutRateLimits',
+			type: 'boolean',
+			default: true,
+			description:
+				"Whether to keep within Zoho's limits (10 calls at a time, 5 on the Free plan; 100 a minute) by pacing the requests and waiting when Zoho answers 429, so big batches finish. Off, a 429 fails the item at once.",
+		},
+	],
+};

@@ -1,0 +1,35 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IExecuteSingleFunctions } from 'n8n-workflow';
+
+/**
+ * Parameters an expression can fill with any type. Each is checked for the
+ * type the node needs, and a wrong one named, instead of being coerced into
+ * something the user did not mean (`"false"` is truthy; `"abc"` is NaN).
+ */
+function wrongType(context: IExecuteSingleFunctions, displayName: string, expected: string, value: unknown) {
+	const got = value === undefined ? 'nothing' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`;
+	return new NodeOperationError(context.getNode(), `${displayName}: expected ${expected}, got ${got}`, {
+		itemIndex: context.getItemIndex(),
+		description: `Set ${displayName} to ${expected}, or make its expression give one.`,
+	});
+}
+
+export function booleanParameter(
+	context: IExecuteSingleFunctions,
+	name: string,
+	displayName: string,
+	fallback: boolean,
+): boolean {
+	const value = context.getNodeParameter(name, fallback);
+	if (typeof value !== 'boolean') throw wrongType(context, displayName, 'true or false', value);
+	return value;
+}
+
+export function positiveIntegerParameter(context: IExecuteSingleFunctions, name: string, displayName: string): number {
+	const value = context.getNodeParameter(name, undefined);
+	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
+		throw wrongType(context, displayName, 'a whole number of at least 1', value);
+	}
+	return number;
+}

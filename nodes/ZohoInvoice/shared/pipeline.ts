@@ -1,0 +1,107 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecutePaginationFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+
+import { listPageOf, recordOf, successOf } from './answers';
+import type { AnswerSource } from './answers';
+import type { RoutedRequest, SendRoutedRequest, ZohoOperation, ZohoResource } from './descriptions';
+import { requestFailedError } from './errors';
+import { collectPages } from './pagination';
+import { booleanParameter, positiveIntegerParameter } from './parameters';
+import { withinRateLimits } from './rateLimits';
+import { waitsOutRateLimits, zohoConnection } from './transport';
+
+/** How many records a list operation wants: Return All, or up to Limit. */
+function wantedRecords(context: IExecutePaginationFunctions): number {
+	if (booleanParameter(context, 'returnAll', 'Return All', false)) return Infinity;
+	return positiveIntegerParameter(context, 'limit', 'Limit');
+}
+
+function withoutUndefined(json: IDataObject): IDataObject {
+	return Object.fromEntries(Object.entries(json).filter(([, value]) => value !== undefined));
+}
+
+/** Runs one operation for one item: its requests, and what the node outputs for them. */
+async function runOperation(
+	context: IExecutePaginationFunctions,
+	resource: ZohoResource,
+	operation: ZohoOperation,
+	request: RoutedRequest,
+	send: SendRoutedRequest,
+	source: AnswerSource,
+): Promise<IDataObject[]> {
+	const { output } = operation;
+	if ('run' in output) return await output.run(context, send);
+	if ('list' in output) {
+		return await collectPages(
+			async (page, perPage) =>
+				listPageOf(await send({ qs: { ...request.options.qs, page, per_page: perPage } }), output.list, source),
+			wantedRecords(context),
+			{ node: source.node, itemIndex: context.getItemIndex() },
+		);
+	}
+	const answer = await send();
+	if ('record' in output) return [recordOf(answer, output.record, source)];
+	const envelope = successOf(answer, source);
+	const record = envelope[resource.record];
+	return [
+		withoutUndefined({
+			message: envelope.message as string | undefined,
+			...(await output.message(context, envelope)),
+			[resource.record]: typeof record === 'object' && record !== null ? (record as IDataObject) : undefined,
+		}),
+	];
+}
+
+/**
+ * Every routed request of the node runs through here: n8n's pagination hook
+ * is the one place a declarative node can wrap its own request, and the
+ * Resource selector turns it on for every operation (shared/descriptions.ts).
+ * It checks the credential once per run, keeps each request within Zoho's
+ * rate limits, pages list operations, turns failures into messages a person
+ * can act on, shapes the output the operation declares and pairs it with its
+ * input item. n8n still signs, refreshes tokens and retries a 401 underneath,
+ * as for any declarative node.
+ */
+export function zohoRequestPipeline(resources: ZohoResource[]) {
+	const operations = new Map<string, { resource: ZohoResource; operation: ZohoOperation }>();
+	for (const resource of resources) {
+		for (const operation of resource.operations) {
+			operations.set(`${resource.value}:${String(operation.option.value)}`, { resource, operation });
+		}
+	}
+
+	return async function runZohoRequest(
+		this: IExecutePaginationFunctions,
+		request: RoutedRequest,
+	): Promise<INodeExecutionData[]> {
+		const node = this.getNode();
+		const itemIndex = this.getItemIndex();
+		const name = `${String(this.getNodeParameter('resource'))}:${String(this.getNodeParameter('operation'))}`;
+		const found = operations.get(name);
+		if (!found) throw new NodeOperationError(node, `The node has no operation ${name}`, { itemIndex });
+		const { resource, operation } = found;
+
+		const connection = await zohoConnection(this);
+		const waitOut = waitsOutRateLimits(this);
+		const source: AnswerSource = {
+			node,
+			failure: { host: new URL(connection.apiUrl).host, noun: resource.record, itemIndex, waitsOutRateLimits: waitOut },
+		};
+		const limits = { organization: connection.organizationKey, simultaneousCalls: connection.simultaneousCalls, waitOut };
+
+		const send: SendRoutedRequest = async (changes?: Partial<IHttpRequestOptions>) => {
+			const routed = changes ? { ...request, options: { ...request.options, ...changes } } : request;
+			let items: INodeExecutionData[];
+			try {
+				items = await withinRateLimits(limits, async () => await this.makeRoutingRequest(routed));
+			} catch (error) {
+				throw requestFailedError(node, error, source.failure);
+			}
+			// The operations declare no postReceive, so n8n hands over Zoho's answer as it came.
+			return items.length === 1 ? items[0].json : items.map((item) => item.json);
+		};
+
+		const records = await runOperation(this, resource, operation, request, send, source);
+		return records.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	};
+}
