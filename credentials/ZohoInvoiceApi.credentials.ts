@@ -9,14 +9,18 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { ORGANIZATION_HEADER, TOKEN_HEADER_PREFIX, apiBaseUrlExpression } from '../nodes/ZohoInvoice/shared/zoho';
+import {
+	ORGANIZATION_HEADER,
+	TOKEN_HEADER_PREFIX,
+	apiBaseUrlExpression,
+} from '../nodes/ZohoInvoice/shared/zoho';
 import { TEST_MESSAGES, connectionProperties } from './connectionProperties';
 import { selfClientAccessToken } from './selfClientToken';
 
 export class ZohoInvoiceApi implements ICredentialType {
 	name = 'zohoInvoiceApi';
 
-	displayName = 'Zoho Invoice API (Self Client)';
+	displayName = 'Zoho Invoice Self Client API';
 
 	icon: Icon = {
 		light: 'file:../nodes/ZohoInvoice/zohoInvoice.svg',

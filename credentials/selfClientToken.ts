@@ -47,7 +47,9 @@ const REJECTED_KEPT = 20;
 const entries = new Map<string, TokenEntry>();
 
 function hash(...parts: unknown[]): string {
-	return createHash('sha256').update(parts.map((part) => String(part ?? '')).join('\n')).digest('hex');
+	return createHash('sha256')
+		.update(parts.map((part) => String(part ?? '')).join('\n'))
+		.digest('hex');
 }
 
 /**
@@ -56,7 +58,12 @@ function hash(...parts: unknown[]): string {
  * secret is kept as a key.
  */
 function entryFor(credentials: ICredentialDataDecryptedObject, accountsUrl: string): TokenEntry {
-	const key = hash(accountsUrl, credentials.clientId, credentials.clientSecret, credentials.refreshToken);
+	const key = hash(
+		accountsUrl,
+		credentials.clientId,
+		credentials.clientSecret,
+		credentials.refreshToken,
+	);
 	const entry = entries.get(key) ?? { obtainedAt: 0, expiresAt: 0, rejected: new Map() };
 	entries.delete(key);
 	entries.set(key, entry);
@@ -65,7 +72,7 @@ function entryFor(credentials: ICredentialDataDecryptedObject, accountsUrl: stri
 }
 
 /** Names the credential in every token error: the user sees these on the node, not on the credential. */
-const CREDENTIAL = 'Zoho Invoice API (Self Client) credential';
+const CREDENTIAL = 'Zoho Invoice Self Client API credential';
 
 class TokenRefusedError extends Error {}
 
@@ -89,26 +96,36 @@ function tokenProblem(error: string, where: string): string {
 function unreachable(error: unknown, accountsUrl: string): Error {
 	const failure = readHttpFailure(error);
 	const where = `the Zoho accounts server at ${accountsUrl}`;
-	const check = 'Check the Region (or the Accounts URL of a Custom region) and that n8n can reach the internet.';
+	const check =
+		'Check the Region (or the Accounts URL of a Custom region) and that n8n can reach the internet.';
 	if (failure.status !== undefined) {
 		const body = failure.body as IDataObject | undefined;
-		if (typeof body?.error === 'string') return new TokenRefusedError(`${CREDENTIAL}: ${tokenProblem(body.error, `at ${accountsUrl}`)}`);
+		if (typeof body?.error === 'string')
+			return new TokenRefusedError(
+				`${CREDENTIAL}: ${tokenProblem(body.error, `at ${accountsUrl}`)}`,
+			);
 		return new TokenRefusedError(
 			`${CREDENTIAL}: ${where} answered HTTP ${failure.status} instead of a token (${preview(failure.body ?? '', 80)}). ${check}`,
 		);
 	}
 	switch (failure.networkCode) {
 		case 'ECONNREFUSED':
-			return new Error(`${CREDENTIAL}: could not connect to ${where}: the connection was refused. ${check}`);
+			return new Error(
+				`${CREDENTIAL}: could not connect to ${where}: the connection was refused. ${check}`,
+			);
 		case 'ENOTFOUND':
 		case 'EAI_AGAIN':
 			return new Error(`${CREDENTIAL}: could not find the host of ${where}. ${check}`);
 		case 'ECONNABORTED':
 		case 'ETIMEDOUT':
 		case 'ESOCKETTIMEDOUT':
-			return new Error(`${CREDENTIAL}: ${where} did not answer within ${settings.timeoutMs / 1000} s. Try again later. ${check}`);
+			return new Error(
+				`${CREDENTIAL}: ${where} did not answer within ${settings.timeoutMs / 1000} s. Try again later. ${check}`,
+			);
 		default:
-			return new Error(`${CREDENTIAL}: could not reach ${where}${failure.reason ? ` (${preview(failure.reason, 80)})` : ''}. ${check}`);
+			return new Error(
+				`${CREDENTIAL}: could not reach ${where}${failure.reason ? ` (${preview(failure.reason, 80)})` : ''}. ${check}`,
+			);
 	}
 }
 
@@ -135,14 +152,17 @@ async function requestAccessToken(
 	} catch (error) {
 		throw unreachable(error, accountsUrl);
 	}
-	const answer = typeof response === 'object' && response !== null ? (response as IDataObject) : undefined;
+	const answer =
+		typeof response === 'object' && response !== null ? (response as IDataObject) : undefined;
 	if (!answer) {
 		throw new TokenRefusedError(
 			`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer with JSON (${preview(response ?? '', 80)}). Check the Region.`,
 		);
 	}
 	if (typeof answer.error === 'string') {
-		throw new TokenRefusedError(`${CREDENTIAL}: ${tokenProblem(answer.error, `at ${accountsUrl}`)}`);
+		throw new TokenRefusedError(
+			`${CREDENTIAL}: ${tokenProblem(answer.error, `at ${accountsUrl}`)}`,
+		);
 	}
 	if (typeof answer.access_token !== 'string' || answer.access_token === '') {
 		throw new TokenRefusedError(
@@ -168,7 +188,8 @@ function refresh(
 			return accessToken;
 		},
 		(error: Error) => {
-			if (error instanceof TokenRefusedError) entry.refused = { error, until: Date.now() + settings.refusalMemoryMs };
+			if (error instanceof TokenRefusedError)
+				entry.refused = { error, until: Date.now() + settings.refusalMemoryMs };
 			throw error;
 		},
 	);
@@ -204,7 +225,8 @@ export async function selfClientAccessToken(
 	const heldRejectedAt = held ? (entry.rejected.get(hash(held)) ?? now) : undefined;
 	if (held && !entry.rejected.has(hash(held))) {
 		entry.rejected.set(hash(held), now);
-		if (entry.rejected.size > REJECTED_KEPT) entry.rejected.delete(entry.rejected.keys().next().value as string);
+		if (entry.rejected.size > REJECTED_KEPT)
+			entry.rejected.delete(entry.rejected.keys().next().value as string);
 	}
 
 	if (entry.refused && now < entry.refused.until) throw entry.refused.error;

@@ -1,13 +1,14 @@
-import { N8N_LINE, runNode, testCredential } from '../helpers/n8n';
+import { N8N_LINE, runNode, testCredential } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
 import { ZohoSandbox } from '../sandbox/server';
+import { selfClientCredentials } from '../helpers/credentials';
 
 const getCurrentUser = { resource: 'user', operation: 'getCurrent' };
 
-describe('Zoho Invoice API (Self Client) credential, through n8n-core', () => {
+describe('Zoho Invoice Self Client API credential, through n8n-core', () => {
 	const fixture = useSandbox();
 
-	test('exchanges the refresh token at the region\'s /oauth/v2/token as a form', async () => {
+	test("exchanges the refresh token at the region's /oauth/v2/token as a form", async () => {
 		const { sandbox, credentials } = fixture;
 		await runNode({ credentials, parameters: getCurrentUser });
 
@@ -44,7 +45,11 @@ describe('Zoho Invoice API (Self Client) credential, through n8n-core', () => {
 
 	test('refreshes once for many concurrent items', async () => {
 		const { sandbox, credentials } = fixture;
-		const output = await runNode({ credentials, parameters: getCurrentUser, items: Array.from({ length: 50 }, () => ({})) });
+		const output = await runNode({
+			credentials,
+			parameters: getCurrentUser,
+			items: Array.from({ length: 50 }, () => ({})),
+		});
 		expect(output).toHaveLength(50);
 		expect(sandbox.tokenRequests()).toHaveLength(1);
 	});
@@ -57,7 +62,11 @@ describe('Zoho Invoice API (Self Client) credential, through n8n-core', () => {
 
 		const output = await runNode({ credentials, parameters: getCurrentUser, items: [{}, {}, {}] });
 
-		expect(output.map((item) => item.json.user_id)).toEqual(['982000000554041', '982000000554041', '982000000554041']);
+		expect(output.map((item) => item.json.user_id)).toEqual([
+			'982000000554041',
+			'982000000554041',
+			'982000000554041',
+		]);
 		expect(sandbox.tokenRequests()).toHaveLength(2);
 		const secondToken = credentials.get('zohoInvoiceApi').accessToken;
 		expect(secondToken).not.toBe(firstToken);
@@ -67,7 +76,10 @@ describe('Zoho Invoice API (Self Client) credential, through n8n-core', () => {
 
 	test('refreshes when the stored token is refused with 401 for any other reason', async () => {
 		const { sandbox, credentials } = fixture;
-		credentials.set('zohoInvoiceApi', sandbox.selfClientCredentials({ accessToken: '1000.revoked.token' }));
+		credentials.set(
+			'zohoInvoiceApi',
+			selfClientCredentials(sandbox, { accessToken: '1000.revoked.token' }),
+		);
 		const [output] = await runNode({ credentials, parameters: getCurrentUser });
 		expect(output.json.user_id).toBe('982000000554041');
 		expect(sandbox.tokenRequests()).toHaveLength(1);
@@ -80,7 +92,7 @@ describe('Zoho Invoice API (Self Client) credential, through n8n-core', () => {
 	describe('says which setting is wrong when Zoho refuses a token', () => {
 		async function failure(overrides: Record<string, string>) {
 			const { sandbox, credentials } = fixture;
-			credentials.set('zohoInvoiceApi', sandbox.selfClientCredentials(overrides));
+			credentials.set('zohoInvoiceApi', selfClientCredentials(sandbox, overrides));
 			const error = await runNode({ credentials, parameters: getCurrentUser }).then(
 				() => undefined,
 				(caught: Error) => caught,
@@ -97,11 +109,15 @@ describe('Zoho Invoice API (Self Client) credential, through n8n-core', () => {
 		});
 
 		test('client secret', async () => {
-			expect((await failure({ clientSecret: 'wrong-secret' })).message).toMatch(/rejected the Client Secret/);
+			expect((await failure({ clientSecret: 'wrong-secret' })).message).toMatch(
+				/rejected the Client Secret/,
+			);
 		});
 
 		test('refresh token', async () => {
-			expect((await failure({ refreshToken: '1000.wrong.refresh' })).message).toMatch(/rejected the Refresh Token/);
+			expect((await failure({ refreshToken: '1000.wrong.refresh' })).message).toMatch(
+				/rejected the Refresh Token/,
+			);
 		});
 
 		test('region: the accounts server of another data centre does not know the client', async () => {
@@ -118,35 +134,50 @@ describe('Zoho Invoice API (Self Client) credential, through n8n-core', () => {
 		test('no secret appears in the error', async () => {
 			const { sandbox } = fixture;
 			const error = await failure({ clientSecret: 'wrong-secret-123' });
-			const shown = JSON.stringify({ message: error.message, description: (error as { description?: string }).description });
-			for (const secret of ['wrong-secret-123', sandbox.selfClient.refreshToken]) expect(shown).not.toContain(secret);
+			const shown = JSON.stringify({
+				message: error.message,
+				description: (error as { description?: string }).description,
+			});
+			for (const secret of ['wrong-secret-123', sandbox.selfClient.refreshToken])
+				expect(shown).not.toContain(secret);
 		});
 	});
 
 	describe("n8n's Test button", () => {
 		test('passes with the right client, token, region and organization', async () => {
 			const { sandbox } = fixture;
-			const result = await testCredential('zohoInvoiceApi', sandbox.selfClientCredentials());
+			const result = await testCredential('zohoInvoiceApi', selfClientCredentials(sandbox));
 			expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
-			expect(sandbox.apiRequests().map((request) => request.path)).toEqual(['/invoice/v3/users/me']);
+			expect(sandbox.apiRequests().map((request) => request.path)).toEqual([
+				'/invoice/v3/users/me',
+			]);
 		});
 
 		test('always asks for a fresh token, so it proves the refresh token', async () => {
 			const { sandbox } = fixture;
-			await testCredential('zohoInvoiceApi', sandbox.selfClientCredentials({ accessToken: sandbox.issueAccessToken() }));
+			await testCredential(
+				'zohoInvoiceApi',
+				selfClientCredentials(sandbox, { accessToken: sandbox.issueAccessToken() }),
+			);
 			expect(sandbox.tokenRequests()).toHaveLength(1);
 		});
 
 		test('fails on a wrong refresh token, saying so', async () => {
 			const { sandbox } = fixture;
-			const result = await testCredential('zohoInvoiceApi', sandbox.selfClientCredentials({ refreshToken: 'bad' }));
+			const result = await testCredential(
+				'zohoInvoiceApi',
+				selfClientCredentials(sandbox, { refreshToken: 'bad' }),
+			);
 			expect(result.status).toBe('Error');
 			expect(result.message).toMatch(/Refresh Token/);
 		});
 
 		test('fails on a wrong organization id, saying so (n8n 1.x shows its own "Forbidden")', async () => {
 			const { sandbox } = fixture;
-			const result = await testCredential('zohoInvoiceApi', sandbox.selfClientCredentials({ organizationId: '1' }));
+			const result = await testCredential(
+				'zohoInvoiceApi',
+				selfClientCredentials(sandbox, { organizationId: '1' }),
+			);
 			expect(result.status).toBe('Error');
 			// n8n 1.x's tester loses the HTTP status of a request error, so credential rules never match there.
 			expect(result.message).toMatch(N8N_LINE >= 2 ? /Organization ID/ : /^Forbidden/);

@@ -1,12 +1,13 @@
 import { ClientOAuth2 } from '@n8n/client-oauth2';
 import type { IDataObject } from 'n8n-workflow';
 
-import { resolveCredential, runNode, sandboxOAuth2Credential, testCredential } from '../helpers/n8n';
+import { resolveCredential, runNode, testCredential } from '../helpers/engine';
+import { oauth2Credentials } from '../helpers/credentials';
 import { useSandbox } from '../helpers/sandbox';
 
 const type = 'zohoInvoiceOAuth2Api';
 
-/** Zoho's accounts servers per data centre (shared/ZOHO.md); Canada's is zohocloud.ca. */
+/** Zoho's accounts servers per data centre, from Zoho's OAuth pages; Canada's is zohocloud.ca. */
 const accountsServers: Record<string, string> = {
 	com: 'https://accounts.zoho.com',
 	eu: 'https://accounts.zoho.eu',
@@ -19,14 +20,21 @@ const accountsServers: Record<string, string> = {
 };
 
 describe('Zoho Invoice OAuth2 API credential', () => {
-	test.each(Object.entries(accountsServers))('region %s authorizes and gets tokens at %s', (region, accounts) => {
-		const resolved = resolveCredential(type, { region, organizationId: '1' });
-		expect(resolved.authUrl).toBe(`${accounts}/oauth/v2/auth`);
-		expect(resolved.accessTokenUrl).toBe(`${accounts}/oauth/v2/token`);
-	});
+	test.each(Object.entries(accountsServers))(
+		'region %s authorizes and gets tokens at %s',
+		(region, accounts) => {
+			const resolved = resolveCredential(type, { region, organizationId: '1' });
+			expect(resolved.authUrl).toBe(`${accounts}/oauth/v2/auth`);
+			expect(resolved.accessTokenUrl).toBe(`${accounts}/oauth/v2/token`);
+		},
+	);
 
 	test('custom region uses the given accounts URL, trailing slash or not', () => {
-		const resolved = resolveCredential(type, { region: 'custom', customAccountsUrl: 'http://127.0.0.1:9000/', organizationId: '1' });
+		const resolved = resolveCredential(type, {
+			region: 'custom',
+			customAccountsUrl: 'http://127.0.0.1:9000/',
+			organizationId: '1',
+		});
 		expect(resolved.authUrl).toBe('http://127.0.0.1:9000/oauth/v2/auth');
 		expect(resolved.accessTokenUrl).toBe('http://127.0.0.1:9000/oauth/v2/token');
 	});
@@ -49,7 +57,7 @@ describe('Zoho Invoice OAuth2 API credential', () => {
 	describe('against the sandbox', () => {
 		const fixture = useSandbox();
 
-		const connectedCredential = (tokens: IDataObject) => sandboxOAuth2Credential(fixture.sandbox, tokens);
+		const connectedCredential = (tokens: IDataObject) => oauth2Credentials(fixture.sandbox, tokens);
 
 		test('Connect: consent redirect, then the code is exchanged for tokens, as n8n does it', async () => {
 			const { sandbox } = fixture;
@@ -91,20 +99,40 @@ describe('Zoho Invoice OAuth2 API credential', () => {
 		test('signs with Bearer and sends the organization header from the node', async () => {
 			const { sandbox, credentials } = fixture;
 			const accessToken = sandbox.issueAccessToken();
-			credentials.set(type, connectedCredential({ access_token: accessToken, token_type: 'Bearer' }));
-			await runNode({ credentials, authentication: 'oAuth2', parameters: { resource: 'user', operation: 'getCurrent' } });
+			credentials.set(
+				type,
+				connectedCredential({ access_token: accessToken, token_type: 'Bearer' }),
+			);
+			await runNode({
+				credentials,
+				authentication: 'oAuth2',
+				parameters: { resource: 'user', operation: 'getCurrent' },
+			});
 			const [request] = sandbox.apiRequests();
 			expect(request.headers.authorization).toBe(`Bearer ${accessToken}`);
 			expect(request.headers['x-com-zoho-invoice-organizationid']).toBe(sandbox.organizationId);
 		});
 
-		test('n8n refreshes an expired token at the region\'s token URL, client credentials in the body', async () => {
+		test("n8n refreshes an expired token at the region's token URL, client credentials in the body", async () => {
 			const { sandbox, credentials } = fixture;
-			const refreshToken = sandbox.grantRefreshToken(sandbox.oauthClient.clientId, ['ZohoInvoice.settings.ALL']);
-			credentials.set(type, connectedCredential({ access_token: sandbox.issueAccessToken(), refresh_token: refreshToken, token_type: 'Bearer' }));
+			const refreshToken = sandbox.grantRefreshToken(sandbox.oauthClient.clientId, [
+				'ZohoInvoice.settings.ALL',
+			]);
+			credentials.set(
+				type,
+				connectedCredential({
+					access_token: sandbox.issueAccessToken(),
+					refresh_token: refreshToken,
+					token_type: 'Bearer',
+				}),
+			);
 			sandbox.expireAccessTokens();
 
-			const [output] = await runNode({ credentials, authentication: 'oAuth2', parameters: { resource: 'user', operation: 'getCurrent' } });
+			const [output] = await runNode({
+				credentials,
+				authentication: 'oAuth2',
+				parameters: { resource: 'user', operation: 'getCurrent' },
+			});
 
 			expect(output.json.user_id).toBe('982000000554041');
 			const [refresh] = sandbox.tokenRequests();
@@ -115,14 +143,21 @@ describe('Zoho Invoice OAuth2 API credential', () => {
 				client_secret: sandbox.oauthClient.clientSecret,
 			});
 			const stored = credentials.get(type).oauthTokenData as { access_token: string };
-			expect(sandbox.apiRequests().at(-1)!.headers.authorization).toBe(`Bearer ${stored.access_token}`);
+			expect(sandbox.apiRequests().at(-1)!.headers.authorization).toBe(
+				`Bearer ${stored.access_token}`,
+			);
 		});
 
 		test("n8n's Test button calls /users/me with the organization header", async () => {
 			const { sandbox } = fixture;
-			const result = await testCredential(type, connectedCredential({ access_token: sandbox.issueAccessToken(), token_type: 'Bearer' }));
+			const result = await testCredential(
+				type,
+				connectedCredential({ access_token: sandbox.issueAccessToken(), token_type: 'Bearer' }),
+			);
 			expect(result).toEqual({ status: 'OK', message: 'Connection successful!' });
-			expect(sandbox.apiRequests()[0].headers['x-com-zoho-invoice-organizationid']).toBe(sandbox.organizationId);
+			expect(sandbox.apiRequests()[0].headers['x-com-zoho-invoice-organizationid']).toBe(
+				sandbox.organizationId,
+			);
 		});
 	});
 });

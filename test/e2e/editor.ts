@@ -18,7 +18,7 @@ export const SCREENSHOTS = join(ROOT, 'e2e-artifacts');
 /** Debian's chromium package; installed when missing (the machines here run as root). */
 export async function ensureChromium(): Promise<void> {
 	if (existsSync(CHROMIUM)) return;
-	step('Installing Debian\'s chromium package');
+	step("Installing Debian's chromium package");
 	await sh('apt-get', ['update'], { timeoutMs: 10 * 60_000 });
 	await sh('apt-get', ['install', '-y', 'chromium'], { timeoutMs: 10 * 60_000 });
 }
@@ -27,7 +27,10 @@ export async function ensureChromium(): Promise<void> {
 async function waitForEditor(url: string, timeoutMs: number): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		const healthy = await fetch(`${url}/signin`).then((response) => response.ok, () => false);
+		const healthy = await fetch(`${url}/signin`).then(
+			(response) => response.ok,
+			() => false,
+		);
 		if (healthy) return;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
@@ -36,7 +39,10 @@ async function waitForEditor(url: string, timeoutMs: number): Promise<void> {
 
 async function addZohoNode(page: Page, action: string): Promise<void> {
 	await page.locator('[data-test-id="node-creator-plus-button"]').click();
-	await page.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder*="Search"]').first().fill('Zoho Invoice');
+	await page
+		.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder*="Search"]')
+		.first()
+		.fill('Zoho Invoice');
 	await page.getByText('Zoho Invoice', { exact: true }).last().click();
 	await page.getByText(action, { exact: true }).click();
 }
@@ -44,7 +50,9 @@ async function addZohoNode(page: Page, action: string): Promise<void> {
 /** The owner account, from the environment: n8n opens on its login page, not a setup form. */
 export async function ownerEnvironment(): Promise<NodeJS.ProcessEnv> {
 	// n8n's own password hashing library, from the n8n install: not a dependency of this package.
-	const bcrypt = (await import(join(N8N_DIR, 'node_modules/bcryptjs'))) as { hashSync: (text: string, rounds: number) => string };
+	const bcrypt = (await import(join(N8N_DIR, 'node_modules/bcryptjs'))) as {
+		hashSync: (text: string, rounds: number) => string;
+	};
 	return {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
@@ -77,11 +85,27 @@ export async function runEditorChecks(
 
 		await page.goto(`${url}/workflow/new`);
 		await page.locator('[data-test-id="node-creator-plus-button"]').click();
-		await page.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder*="Search"]').first().fill('Zoho Invoice');
+		await page
+			.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder*="Search"]')
+			.first()
+			.fill('Zoho Invoice');
 		await page.getByText('Zoho Invoice', { exact: true }).last().click();
 		const actions = await page.locator('body').innerText();
-		const expected = ['Create a user', 'Get many users', 'Get a user', 'Update a user', 'Delete a user', 'Get the current user', 'Invite a user', 'Mark a user as active', 'Mark a user as inactive'];
-		check(expected.every((action) => actions.includes(action)), 'the nodes panel finds "Zoho Invoice" with its nine operations');
+		const expected = [
+			'Create a user',
+			'Get many users',
+			'Get a user',
+			'Update a user',
+			'Delete a user',
+			'Get the current user',
+			'Invite a user',
+			'Mark a user as active',
+			'Mark a user as inactive',
+		];
+		check(
+			expected.every((action) => actions.includes(action)),
+			'the nodes panel finds "Zoho Invoice" with its nine operations',
+		);
 		await page.keyboard.press('Escape');
 
 		await page.goto(`${url}/workflow/new`);
@@ -90,13 +114,27 @@ export async function runEditorChecks(
 		await page.locator('[data-test-id="node-credentials-select-item-e2eOAuth2Connect"]').click();
 		await page.locator('[data-test-id="credential-edit-button"]').click();
 		const popup = page.waitForEvent('popup');
-		await page.getByRole('button', { name: /^connect/i }).first().click();
+		await page
+			.getByRole('button', { name: /^connect/i })
+			.first()
+			.click();
 		await (await popup).waitForEvent('close', { timeout: 30_000 });
 		await page.locator('[data-test-id="oauth-connect-success-banner"]').waitFor();
-		check(sandbox.log.some((request) => request.path === '/oauth/v2/auth'), 'Connect went through the accounts server\'s consent page');
-		check(sandbox.tokenRequests().some((request) => request.form?.grant_type === 'authorization_code'), 'n8n exchanged the code for tokens');
+		check(
+			sandbox.log.some((request) => request.path === '/oauth/v2/auth'),
+			"Connect went through the accounts server's consent page",
+		);
+		check(
+			sandbox.tokenRequests().some((request) => request.form?.grant_type === 'authorization_code'),
+			'n8n exchanged the code for tokens',
+		);
 		await page.screenshot({ path: join(SCREENSHOTS, 'oauth2-connected.png') });
-		await page.locator('[data-test-id="editCredential-modal"] .el-dialog__headerbtn, [data-test-id="editCredential-modal"] button[aria-label="Close this dialog"]').first().click();
+		await page
+			.locator(
+				'[data-test-id="editCredential-modal"] .el-dialog__headerbtn, [data-test-id="editCredential-modal"] button[aria-label="Close this dialog"]',
+			)
+			.first()
+			.click();
 
 		await page.locator('[data-test-id="rlc-input"]').first().click();
 		await page.getByText('User 00002 (user2@zylker.org)').click();
@@ -108,13 +146,26 @@ export async function runEditorChecks(
 			.getByText('982000000554043')
 			.first()
 			.waitFor({ timeout: 30_000 })
-			.then(() => true, () => false);
+			.then(
+				() => true,
+				() => false,
+			);
 		await page.screenshot({ path: join(SCREENSHOTS, 'node-output.png') });
-		check(shown && (await outputPanel.innerText()).includes('User 00002'), 'the user picked from the list is in the output panel');
+		check(
+			shown && (await outputPanel.innerText()).includes('User 00002'),
+			'the user picked from the list is in the output panel',
+		);
 
 		// n8n offers a usableAsTool node to the AI Agent as a "<type>Tool" variant of it.
-		const types = await page.evaluate(async () => ((await (await fetch('/types/nodes.json')).json()) as Array<{ name: string }>).map((type) => type.name));
-		check(types.includes('n8n-nodes-zoho-invoice.zohoInvoiceTool'), "the node is offered as a tool to n8n's AI Agent");
+		const types = await page.evaluate(async () =>
+			((await (await fetch('/types/nodes.json')).json()) as Array<{ name: string }>).map(
+				(type) => type.name,
+			),
+		);
+		check(
+			types.includes('n8n-nodes-zoho-invoice.zohoInvoiceTool'),
+			"the node is offered as a tool to n8n's AI Agent",
+		);
 	} finally {
 		await browser.close();
 		n8n.kill('SIGTERM');

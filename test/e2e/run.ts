@@ -13,6 +13,7 @@ import { isDeepStrictEqual } from 'util';
 import { ZohoSandbox } from '../sandbox/server';
 import { SCREENSHOTS, ownerEnvironment, runEditorChecks } from './editor';
 import { N8N_BIN, ensureN8n, ensureNode24, n8nEnvironment, sh, step } from './n8n';
+import { oauth2Credentials, selfClientCredentials } from '../helpers/credentials';
 
 /** The package as a user's n8n gets it: `npm pack`, installed into <user folder>/.n8n/nodes. */
 async function installPackage(userFolder: string): Promise<void> {
@@ -25,11 +26,23 @@ async function installPackage(userFolder: string): Promise<void> {
 	const nodesDirectory = join(userFolder, '.n8n/nodes');
 	mkdirSync(nodesDirectory, { recursive: true });
 	writeFileSync(join(nodesDirectory, 'package.json'), '{"name":"installed-nodes","private":true}');
-	await sh('npm', ['install', '--legacy-peer-deps', '--ignore-scripts', join(packDirectory, tarball)], { cwd: nodesDirectory });
+	await sh(
+		'npm',
+		['install', '--legacy-peer-deps', '--ignore-scripts', join(packDirectory, tarball)],
+		{ cwd: nodesDirectory },
+	);
 }
 
 interface RunData {
-	data: { resultData: { error?: { message: string }; runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; error?: unknown }>> } }>> } };
+	data: {
+		resultData: {
+			error?: { message: string };
+			runData: Record<
+				string,
+				Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; error?: unknown }>> } }>
+			>;
+		};
+	};
 	status: string;
 }
 
@@ -37,7 +50,10 @@ interface RunData {
 const printed: string[] = [];
 
 async function executeWorkflow(env: NodeJS.ProcessEnv, id: string): Promise<RunData> {
-	const { stdout, stderr } = await sh(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], { env, timeoutMs: 120_000 });
+	const { stdout, stderr } = await sh(N8N_BIN, ['execute', `--id=${id}`, '--rawOutput'], {
+		env,
+		timeoutMs: 120_000,
+	});
 	printed.push(stdout, stderr);
 	const start = stdout.indexOf('\n{');
 	if (start < 0) throw new Error(`n8n printed no run data for ${id}:\n${stdout.slice(-2000)}`);
@@ -62,27 +78,42 @@ async function main(): Promise<void> {
 		await installPackage(userFolder);
 
 		step('Importing credentials and workflows');
-		const oauthRefreshToken = sandbox.grantRefreshToken(sandbox.oauthClient.clientId, ['ZohoInvoice.settings.ALL']);
+		const oauthRefreshToken = sandbox.grantRefreshToken(sandbox.oauthClient.clientId, [
+			'ZohoInvoice.settings.ALL',
+		]);
 		const credentials = [
-			{ id: 'e2eSelfClient', name: 'Zoho sandbox (Self Client)', type: 'zohoInvoiceApi', data: sandbox.selfClientCredentials() },
+			{
+				id: 'e2eSelfClient',
+				name: 'Zoho sandbox (Self Client)',
+				type: 'zohoInvoiceApi',
+				data: selfClientCredentials(sandbox),
+			},
 			{
 				id: 'e2eOAuth2',
 				name: 'Zoho sandbox (OAuth2)',
 				type: 'zohoInvoiceOAuth2Api',
-				data: sandbox.oauth2Credentials({ access_token: sandbox.issueAccessToken(), refresh_token: oauthRefreshToken, token_type: 'Bearer' }),
+				data: oauth2Credentials(sandbox, {
+					access_token: sandbox.issueAccessToken(),
+					refresh_token: oauthRefreshToken,
+					token_type: 'Bearer',
+				}),
 			},
 			{
 				id: 'e2eOAuth2Connect',
 				name: 'Zoho sandbox (OAuth2, to connect)',
 				type: 'zohoInvoiceOAuth2Api',
-				data: sandbox.oauth2Credentials(),
+				data: oauth2Credentials(sandbox),
 			},
 		];
 		const credentialsFile = join(userFolder, 'credentials.json');
 		writeFileSync(credentialsFile, JSON.stringify(credentials));
 		const env = { ...(await n8nEnvironment(userFolder)), ...(await ownerEnvironment()) };
 		await sh(N8N_BIN, ['import:credentials', `--input=${credentialsFile}`], { env });
-		await sh(N8N_BIN, ['import:workflow', '--separate', `--input=${join(__dirname, 'workflows')}`], { env });
+		await sh(
+			N8N_BIN,
+			['import:workflow', '--separate', `--input=${join(__dirname, 'workflows')}`],
+			{ env },
+		);
 
 		step('Get Many, Return All over 450 users (Self Client)');
 		sandbox.clearLog();
@@ -95,15 +126,44 @@ async function main(): Promise<void> {
 		step('Onboarding and offboarding by email (OAuth2)');
 		sandbox.clearLog();
 		const onboarding = await executeWorkflow(env, 'e2eOnboarding');
-		check(onboarding.status === 'success', `the run succeeded${onboarding.data.resultData.error ? `: ${onboarding.data.resultData.error.message}` : ''}`);
+		check(
+			onboarding.status === 'success',
+			`the run succeeded${onboarding.data.resultData.error ? `: ${onboarding.data.resultData.error.message}` : ''}`,
+		);
 		const created = sandbox.listUsers().find((user) => user.email === 'grace@example.com');
-		check(created !== undefined && created.status === 'deleted', 'Grace was created, and deleted at the end');
+		check(
+			created !== undefined && created.status === 'deleted',
+			'Grace was created, and deleted at the end',
+		);
 		check(created?.user_role === 'admin', 'the role-only update made her admin');
-		check(outputOf(onboarding, 'Find By Email')[0]?.json.user_id === created?.user_id, 'found by email');
+		check(
+			outputOf(onboarding, 'Find By Email')[0]?.json.user_id === created?.user_id,
+			'found by email',
+		);
 		const update = sandbox.apiRequests().find((request) => request.method === 'PUT');
-		check(isDeepStrictEqual(update?.json, { name: 'Grace Hopper', email: 'grace@example.com', user_role: 'admin' }), 'the update kept her name and email');
-		check(sandbox.apiRequests().every((request) => String(request.headers.authorization).startsWith('Bearer ')), 'OAuth2 signed every request with Bearer');
-		check(sandbox.apiRequests().every((request) => request.headers['x-com-zoho-invoice-organizationid'] === sandbox.organizationId), 'every request named the organization');
+		check(
+			isDeepStrictEqual(update?.json, {
+				name: 'Grace Hopper',
+				email: 'grace@example.com',
+				user_role: 'admin',
+			}),
+			'the update kept her name and email',
+		);
+		check(
+			sandbox
+				.apiRequests()
+				.every((request) => String(request.headers.authorization).startsWith('Bearer ')),
+			'OAuth2 signed every request with Bearer',
+		);
+		check(
+			sandbox
+				.apiRequests()
+				.every(
+					(request) =>
+						request.headers['x-com-zoho-invoice-organizationid'] === sandbox.organizationId,
+				),
+			'every request named the organization',
+		);
 
 		step('Get Current User, then Continue On Fail (Self Client)');
 		sandbox.clearLog();
@@ -111,13 +171,29 @@ async function main(): Promise<void> {
 		const items = outputOf(continued, 'Get Each');
 		check(continued.status === 'success', 'the run succeeded');
 		check(items.length === 3, 'three items out of three');
-		check(items[1]?.json.error === 'User does not exist.', 'the missing user failed alone, its error in $json.error');
-		check(items[0]?.json.user_id === '982000000554041' && items[2]?.json.user_id === '982000000554042', 'the others went on');
+		check(
+			items[1]?.json.error === 'User does not exist.',
+			'the missing user failed alone, its error in $json.error',
+		);
+		check(
+			items[0]?.json.user_id === '982000000554041' && items[2]?.json.user_id === '982000000554042',
+			'the others went on',
+		);
 
 		step('No secret in anything n8n printed');
-		const secrets = [sandbox.selfClient.clientSecret, sandbox.selfClient.refreshToken, sandbox.oauthClient.clientSecret, oauthRefreshToken];
-		const tokens = sandbox.apiRequests().map((request) => String(request.headers.authorization).split(' ')[1]);
-		check([...secrets, ...tokens].every((secret) => !printed.some((text) => text.includes(secret))), 'no client secret, refresh token or access token');
+		const secrets = [
+			sandbox.selfClient.clientSecret,
+			sandbox.selfClient.refreshToken,
+			sandbox.oauthClient.clientSecret,
+			oauthRefreshToken,
+		];
+		const tokens = sandbox
+			.apiRequests()
+			.map((request) => String(request.headers.authorization).split(' ')[1]);
+		check(
+			[...secrets, ...tokens].every((secret) => !printed.some((text) => text.includes(secret))),
+			'no client secret, refresh token or access token',
+		);
 		await runEditorChecks(env, sandbox, check);
 		console.log(`\nEnd-to-end: all checks passed. Screenshots in ${SCREENSHOTS}`);
 	} finally {

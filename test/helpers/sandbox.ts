@@ -1,7 +1,7 @@
 import type { SandboxOptions } from '../sandbox/server';
 import { ZohoSandbox } from '../sandbox/server';
-import type { CredentialStore } from './n8n';
-import { sandboxCredentials } from './n8n';
+import type { CredentialStore } from './credentials';
+import { sandboxCredentials } from './credentials';
 
 export interface SandboxFixture {
 	sandbox: ZohoSandbox;

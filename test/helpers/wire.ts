@@ -1,12 +1,17 @@
 import type { ReceivedRequest } from '../sandbox/server';
-import type { Authentication, CredentialStore } from './n8n';
+import type { Authentication, CredentialStore } from './credentials';
 
 export const AUTHENTICATIONS: Authentication[] = ['oAuth2', 'selfClient'];
 
 /** The token the request should carry: OAuth2 as Bearer, Self Client as Zoho-oauthtoken. */
-export function expectedAuthorization(credentials: CredentialStore, authentication: Authentication): string {
+export function expectedAuthorization(
+	credentials: CredentialStore,
+	authentication: Authentication,
+): string {
 	if (authentication === 'oAuth2') {
-		const tokens = credentials.get('zohoInvoiceOAuth2Api').oauthTokenData as { access_token: string };
+		const tokens = credentials.get('zohoInvoiceOAuth2Api').oauthTokenData as {
+			access_token: string;
+		};
 		return `Bearer ${tokens.access_token}`;
 	}
 	return `Zoho-oauthtoken ${String(credentials.get('zohoInvoiceApi').accessToken)}`;

@@ -77,37 +77,82 @@ describe('Zoho sandbox', () => {
 
 	test('creates, updates, invites, deactivates, activates and deletes with Zoho messages', async () => {
 		const json = { 'Content-Type': 'application/json' };
-		const created = await api('/users', { method: 'POST', headers: json, body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', user_role: 'staff' }) });
+		const created = await api('/users', {
+			method: 'POST',
+			headers: json,
+			body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', user_role: 'staff' }),
+		});
 		expect(created.status).toBe(201);
 		expect(await readJson(created)).toEqual({ code: 0, message: 'Your invitation has been sent.' });
 		const ann = sandbox.listUsers().find((user) => user.email === 'ann@example.com')!;
 		expect(BigInt(ann.user_id) > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
 
-		const missingEmail = await api(`/users/${ann.user_id}`, { method: 'PUT', headers: json, body: JSON.stringify({ name: 'Ann B' }) });
+		const missingEmail = await api(`/users/${ann.user_id}`, {
+			method: 'PUT',
+			headers: json,
+			body: JSON.stringify({ name: 'Ann B' }),
+		});
 		expect(missingEmail.status).toBe(400);
-		const updated = await api(`/users/${ann.user_id}`, { method: 'PUT', headers: json, body: JSON.stringify({ name: 'Ann B', email: 'ann@example.com', user_role: 'admin' }) });
+		const updated = await api(`/users/${ann.user_id}`, {
+			method: 'PUT',
+			headers: json,
+			body: JSON.stringify({ name: 'Ann B', email: 'ann@example.com', user_role: 'admin' }),
+		});
 		expect((await readJson(updated)).message).toBe('The user information has been updated.');
 
-		expect((await readJson(await api(`/users/${ann.user_id}/invite`, { method: 'POST' }))).message).toBe('Your invitation has been sent.');
-		expect((await readJson(await api(`/users/${ann.user_id}/inactive`, { method: 'POST' }))).message).toBe('The user has been marked as inactive.');
-		expect((await readJson(await api(`/users/${ann.user_id}/active`, { method: 'POST' }))).message).toBe('The user has been marked as active.');
-		expect((await readJson(await api(`/users/${ann.user_id}`, { method: 'DELETE' }))).message).toBe('The user has been removed from your organization.');
+		expect(
+			(await readJson(await api(`/users/${ann.user_id}/invite`, { method: 'POST' }))).message,
+		).toBe('Your invitation has been sent.');
+		expect(
+			(await readJson(await api(`/users/${ann.user_id}/inactive`, { method: 'POST' }))).message,
+		).toBe('The user has been marked as inactive.');
+		expect(
+			(await readJson(await api(`/users/${ann.user_id}/active`, { method: 'POST' }))).message,
+		).toBe('The user has been marked as active.');
+		expect((await readJson(await api(`/users/${ann.user_id}`, { method: 'DELETE' }))).message).toBe(
+			'The user has been removed from your organization.',
+		);
 		expect((await api(`/users/${ann.user_id}`)).status).toBe(404);
 	});
 
 	test('refuses a duplicate email, a bad email and a non-JSON body', async () => {
 		const json = { 'Content-Type': 'application/json' };
-		expect((await api('/users', { method: 'POST', headers: json, body: JSON.stringify({ name: 'D', email: 'david@zylker.org' }) })).status).toBe(400);
-		expect((await api('/users', { method: 'POST', headers: json, body: JSON.stringify({ name: 'D', email: 'nope' }) })).status).toBe(400);
-		expect((await api('/users', { method: 'POST', headers: json, body: '{"name":' })).status).toBe(400);
+		expect(
+			(
+				await api('/users', {
+					method: 'POST',
+					headers: json,
+					body: JSON.stringify({ name: 'D', email: 'david@zylker.org' }),
+				})
+			).status,
+		).toBe(400);
+		expect(
+			(
+				await api('/users', {
+					method: 'POST',
+					headers: json,
+					body: JSON.stringify({ name: 'D', email: 'nope' }),
+				})
+			).status,
+		).toBe(400);
+		expect((await api('/users', { method: 'POST', headers: json, body: '{"name":' })).status).toBe(
+			400,
+		);
 	});
 
 	test('requires a live token, Zoho-oauthtoken or Bearer, with Zoho error shapes', async () => {
-		expect((await api('/users', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
+		expect((await api('/users', { headers: { Authorization: `Bearer ${token}` } })).status).toBe(
+			200,
+		);
 		const missing = await api('/users', { headers: { Authorization: '' } });
 		expect(missing.status).toBe(401);
-		expect(await readJson(missing)).toEqual({ code: 57, message: 'You are not authorized to perform this operation' });
-		expect((await api('/users', { headers: { Authorization: 'Zoho-oauthtoken wrong' } })).status).toBe(401);
+		expect(await readJson(missing)).toEqual({
+			code: 57,
+			message: 'You are not authorized to perform this operation',
+		});
+		expect(
+			(await api('/users', { headers: { Authorization: 'Zoho-oauthtoken wrong' } })).status,
+		).toBe(401);
 		sandbox.expireAccessTokens();
 		const expired = await api('/users');
 		expect(expired.status).toBe(401);
@@ -115,8 +160,12 @@ describe('Zoho sandbox', () => {
 	});
 
 	test('requires the organization header and refuses an unknown organization with 403', async () => {
-		expect((await api('/users', { headers: { 'X-com-zoho-invoice-organizationid': '' } })).status).toBe(400);
-		const unknown = await api('/users', { headers: { 'X-com-zoho-invoice-organizationid': '999' } });
+		expect(
+			(await api('/users', { headers: { 'X-com-zoho-invoice-organizationid': '' } })).status,
+		).toBe(400);
+		const unknown = await api('/users', {
+			headers: { 'X-com-zoho-invoice-organizationid': '999' },
+		});
 		expect(unknown.status).toBe(403);
 		expect((await readJson(unknown)).code).toBe(6041);
 	});
@@ -136,7 +185,14 @@ describe('Zoho sandbox', () => {
 
 	test('exchanges a refresh token with HTTP 200 errors for bad client, secret or token', async () => {
 		const { clientId, clientSecret, refreshToken } = sandbox.selfClient;
-		const good = await readJson(await tokenRequest({ grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken }));
+		const good = await readJson(
+			await tokenRequest({
+				grant_type: 'refresh_token',
+				client_id: clientId,
+				client_secret: clientSecret,
+				refresh_token: refreshToken,
+			}),
+		);
 		expect(good).toMatchObject({ token_type: 'Bearer', expires_in: 3600 });
 		expect(good.refresh_token).toBeUndefined();
 
@@ -145,7 +201,12 @@ describe('Zoho sandbox', () => {
 			[{ client_secret: 'nope' }, 'invalid_client_secret'],
 			[{ refresh_token: 'nope' }, 'invalid_code'],
 		] as const) {
-			const good = { grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken };
+			const good = {
+				grant_type: 'refresh_token',
+				client_id: clientId,
+				client_secret: clientSecret,
+				refresh_token: refreshToken,
+			};
 			const response = await tokenRequest({ ...good, ...fields });
 			expect(response.status).toBe(200);
 			expect((await readJson(response)).error).toBe(error);
@@ -154,8 +215,14 @@ describe('Zoho sandbox', () => {
 
 	test('allows 10 refreshes per refresh token per 10 minutes', async () => {
 		const { clientId, clientSecret, refreshToken } = sandbox.selfClient;
-		const fields = { grant_type: 'refresh_token', client_id: clientId, client_secret: clientSecret, refresh_token: refreshToken };
-		for (let index = 0; index < 10; index++) expect((await readJson(await tokenRequest(fields))).access_token).toBeDefined();
+		const fields = {
+			grant_type: 'refresh_token',
+			client_id: clientId,
+			client_secret: clientSecret,
+			refresh_token: refreshToken,
+		};
+		for (let index = 0; index < 10; index++)
+			expect((await readJson(await tokenRequest(fields))).access_token).toBeDefined();
 		expect((await readJson(await tokenRequest(fields))).error).toBe('Access Denied');
 	});
 
@@ -169,7 +236,15 @@ describe('Zoho sandbox', () => {
 		const location = new URL(auth.headers.get('location')!);
 		expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
 		expect(location.searchParams.get('state')).toBe('xyz');
-		const tokens = await readJson(await tokenRequest({ grant_type: 'authorization_code', client_id: sandbox.oauthClient.clientId, client_secret: sandbox.oauthClient.clientSecret, code: location.searchParams.get('code')!, redirect_uri: redirectUri }));
+		const tokens = await readJson(
+			await tokenRequest({
+				grant_type: 'authorization_code',
+				client_id: sandbox.oauthClient.clientId,
+				client_secret: sandbox.oauthClient.clientSecret,
+				code: location.searchParams.get('code')!,
+				redirect_uri: redirectUri,
+			}),
+		);
 		expect(tokens.refresh_token).toBeDefined();
 		token = tokens.access_token;
 		expect((await api('/users')).status).toBe(200);
@@ -177,14 +252,27 @@ describe('Zoho sandbox', () => {
 	});
 
 	test('logs every request as received', async () => {
-		await api('/users?page=1', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"name":"A","email":"a@b.co"}' });
+		await api('/users?page=1', {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/json' },
+			body: '{"name":"A","email":"a@b.co"}',
+		});
 		const [received] = sandbox.apiRequests();
-		expect(received).toMatchObject({ method: 'POST', path: '/invoice/v3/users', query: { page: '1' }, json: { name: 'A', email: 'a@b.co' } });
+		expect(received).toMatchObject({
+			method: 'POST',
+			path: '/invoice/v3/users',
+			query: { page: '1' },
+			json: { name: 'A', email: 'a@b.co' },
+		});
 		expect(received.headers['x-com-zoho-invoice-organizationid']).toBe(sandbox.organizationId);
 	});
 
 	test('injects faults: status and body, slow answers, dropped connections', async () => {
-		sandbox.injectFault({ status: 502, body: '<html>Bad gateway</html>', contentType: 'text/html' });
+		sandbox.injectFault({
+			status: 502,
+			body: '<html>Bad gateway</html>',
+			contentType: 'text/html',
+		});
 		const html = await api('/users');
 		expect(html.status).toBe(502);
 		expect(await html.text()).toContain('<html>');

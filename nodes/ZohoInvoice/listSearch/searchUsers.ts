@@ -15,10 +15,20 @@ export async function searchUsers(
 	paginationToken?: string,
 ): Promise<INodeListSearchResult> {
 	const page = Number(paginationToken) || 1;
-	const { records, hasMore } = await zohoListPage(this, { path: '/users', key: 'users', noun: 'user', page, perPage: MAX_PER_PAGE });
+	const { records, hasMore } = await zohoListPage(this, {
+		path: '/users',
+		key: 'users',
+		noun: 'user',
+		page,
+		perPage: MAX_PER_PAGE,
+	});
 	const needle = filter?.trim().toLowerCase();
-	const users = records.filter((user) => typeof user.user_id === 'string' && /^\d+$/.test(user.user_id));
-	const matching = needle ? users.filter((user) => label(user).toLowerCase().includes(needle)) : users;
+	const users = records.filter(
+		(user) => typeof user.user_id === 'string' && /^\d+$/.test(user.user_id),
+	);
+	const matching = needle
+		? users.filter((user) => label(user).toLowerCase().includes(needle))
+		: users;
 	return {
 		results: matching.map((user) => ({ name: label(user), value: user.user_id as string })),
 		paginationToken: hasMore ? String(page + 1) : undefined,

@@ -30,5 +30,8 @@ export function listPageOf(body: unknown, key: string, source: AnswerSource): Pa
 	if (!Array.isArray(records) || !records.every((record) => asRecord(record))) {
 		throw unexpectedAnswerError(source.node, body, source.failure, `"${key}" list of records`);
 	}
-	return { records: records as IDataObject[], hasMore: asRecord(envelope.page_context)?.has_more_page === true };
+	return {
+		records: records as IDataObject[],
+		hasMore: asRecord(envelope.page_context)?.has_more_page === true,
+	};
 }

@@ -19,9 +19,19 @@ export type OperationOutput =
 	/** Records under this key, paged by the pipeline up to Return All / Limit (Get Many: `users`). */
 	| { list: string }
 	/** Zoho's message about an action, with what it acted on (Delete: `{ user_id }`). */
-	| { message: (context: IExecuteSingleFunctions, answer: Record<string, unknown>) => Promise<IDataObject> }
+	| {
+			message: (
+				context: IExecuteSingleFunctions,
+				answer: Record<string, unknown>,
+			) => Promise<IDataObject>;
+	  }
 	/** The operation decides its requests itself, maybe none (Create or Update). */
-	| { run: (context: IExecutePaginationFunctions, send: SendRoutedRequest) => Promise<IDataObject[]> };
+	| {
+			run: (
+				context: IExecutePaginationFunctions,
+				send: SendRoutedRequest,
+			) => Promise<IDataObject[]>;
+	  };
 
 /** One operation: its entry in the Operation selector (with its routing), its fields, and its output. */
 export interface ZohoOperation {
@@ -37,7 +47,8 @@ export interface ZohoResource {
 	/** Zoho's key for one record in its answers, also the word for it in messages ("user"). */
 	record: string;
 	operations: ZohoOperation[];
-	defaultOperation: string;
+	/** What the Operation selector starts on; saved workflows that never changed it depend on it. */
+	defaultOperation: ZohoOperation;
 }
 
 export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
@@ -48,12 +59,16 @@ function onlyFor(field: INodeProperties, resource: string, operation: string): I
 	const show = field.displayOptions?.show ?? {};
 	return {
 		...field,
-		displayOptions: { ...field.displayOptions, show: { ...show, resource: [resource], operation: [operation] } },
+		displayOptions: {
+			...field.displayOptions,
+			show: { ...show, resource: [resource], operation: [operation] },
+		},
 	};
 }
 
 /** A resource's Operation selector and every operation's fields. */
 export function resourceProperties(resource: ZohoResource): INodeProperties[] {
+	const defaultOperation = String(resource.defaultOperation.option.value);
 	return [
 		{
 			displayName: 'Operation',
@@ -62,10 +77,12 @@ export function resourceProperties(resource: ZohoResource): INodeProperties[] {
 			noDataExpression: true,
 			displayOptions: { show: { resource: [resource.value] } },
 			options: resource.operations.map((operation) => operation.option),
-			default: resource.defaultOperation,
+			default: defaultOperation,
 		},
 		...resource.operations.flatMap((operation) =>
-			operation.fields.map((field) => onlyFor(field, resource.value, String(operation.option.value))),
+			operation.fields.map((field) =>
+				onlyFor(field, resource.value, String(operation.option.value)),
+			),
 		),
 	];
 }
@@ -77,13 +94,14 @@ export function resourceProperties(resource: ZohoResource): INodeProperties[] {
  * shown, so no operation can miss it.
  */
 export function resourceSelector(resources: ZohoResource[]): INodeProperties {
+	const defaultResource = resources[0].value;
 	return {
 		displayName: 'Resource',
 		name: 'resource',
 		type: 'options',
 		noDataExpression: true,
 		options: resources.map(({ name, value }) => ({ name, value })),
-		default: resources[0].value,
+		default: defaultResource,
 		routing: { send: { paginate: true } },
 	};
 }
@@ -93,7 +111,11 @@ export const authenticationProperty: INodeProperties = {
 	name: 'authentication',
 	type: 'options',
 	options: [
-		{ name: 'OAuth2', value: 'oAuth2', description: 'Connect with a Zoho API client in the browser' },
+		{
+			name: 'OAuth2',
+			value: 'oAuth2',
+			description: 'Connect with a Zoho API client in the browser',
+		},
 		{
 			name: 'Self Client',
 			value: 'selfClient',

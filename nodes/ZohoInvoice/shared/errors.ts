@@ -76,8 +76,15 @@ export function rateLimitOf(failure: ZohoFailure): RateLimitKind | undefined {
 	const body = asRecord(failure.body);
 	const code = body?.code;
 	const text = typeof body?.message === 'string' ? body.message : '';
-	if (code === ZOHO_ERROR_CODES.dailyLimit || (failure.status === 429 && /\bday\b|daily/i.test(text))) return 'daily';
-	if (code === ZOHO_ERROR_CODES.simultaneousLimit || (failure.status === 429 && /concurren|simultaneous/i.test(text))) {
+	if (
+		code === ZOHO_ERROR_CODES.dailyLimit ||
+		(failure.status === 429 && /\bday\b|daily/i.test(text))
+	)
+		return 'daily';
+	if (
+		code === ZOHO_ERROR_CODES.simultaneousLimit ||
+		(failure.status === 429 && /concurren|simultaneous/i.test(text))
+	) {
 		return 'simultaneous';
 	}
 	if (code === ZOHO_ERROR_CODES.perMinuteLimit || failure.status === 429) return 'perWindow';
@@ -97,7 +104,7 @@ function guidance(failure: ZohoFailure, context: FailureContext): string {
 	if (rateLimit === 'daily') return DAILY_QUOTA_GUIDANCE;
 	if (rateLimit) {
 		return context.waitsOutRateLimits === false
-			? "Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). Turn on Request Options → Wait Out Rate Limits (the default) and the node paces itself and waits when Zoho says to."
+			? 'Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). Turn on Request Options → Wait Out Rate Limits (the default) and the node paces itself and waits when Zoho says to.'
 			: 'Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). The node paces itself, but other integrations or n8n processes share the same limits: run again later.';
 	}
 	switch (failure.status) {
@@ -119,7 +126,10 @@ function guidance(failure: ZohoFailure, context: FailureContext): string {
 	}
 }
 
-function networkMessage(failure: ZohoFailure, host: string): { message: string; description: string } {
+function networkMessage(
+	failure: ZohoFailure,
+	host: string,
+): { message: string; description: string } {
 	const description =
 		"Check that the credential's Region (or its custom API URL) is right and that n8n can reach the internet, then try again. Retry On Fail in the node's Settings rides out short outages.";
 	switch (failure.networkCode) {
@@ -145,11 +155,14 @@ function networkMessage(failure: ZohoFailure, host: string): { message: string; 
 
 /** A short, quoted look at an answer that was not what Zoho sends, for the message. */
 export function preview(value: unknown, length = 120): string {
-	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 	return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
-function messageAndDescription(failure: ZohoFailure, context: FailureContext): { message: string; description: string } {
+function messageAndDescription(
+	failure: ZohoFailure,
+	context: FailureContext,
+): { message: string; description: string } {
 	if (failure.status === undefined && failure.networkCode === undefined && failure.message) {
 		return { message: failure.message, description: failure.description ?? '' };
 	}
@@ -159,7 +172,8 @@ function messageAndDescription(failure: ZohoFailure, context: FailureContext): {
 		// A proxy's or an outage page, or a body cut short: never JSON from Zoho itself.
 		return {
 			message: `${context.host} answered HTTP ${failure.status} with something other than Zoho's JSON`,
-			description: `${guidance(failure, context)} If this keeps happening, check the credential's Region or custom API URL: the answer did not come from the Zoho Invoice API.`.trim(),
+			description:
+				`${guidance(failure, context)} If this keeps happening, check the credential's Region or custom API URL: the answer did not come from the Zoho Invoice API.`.trim(),
 		};
 	}
 	const zohoCode = typeof body.code === 'number' ? body.code : undefined;
@@ -174,7 +188,11 @@ function messageAndDescription(failure: ZohoFailure, context: FailureContext): {
 }
 
 /** A failed request (what n8n's HTTP layer or the rate governor threw) as a NodeApiError. */
-export function requestFailedError(node: INode, error: unknown, context: FailureContext): NodeApiError {
+export function requestFailedError(
+	node: INode,
+	error: unknown,
+	context: FailureContext,
+): NodeApiError {
 	if (error instanceof RateLimitWaitExceeded) {
 		const seconds = Math.round(error.waitedMs / 1000);
 		return zohoApiError(node, error.failure, context, {
@@ -197,7 +215,11 @@ export function zohoApiError(
 	// Built from plain values, never from the HTTP error: that one carries the request's headers, token included.
 	return new NodeApiError(
 		node,
-		{ message, code: typeof zohoCode === 'number' ? zohoCode : null, httpStatus: failure.status ?? null } as JsonObject,
+		{
+			message,
+			code: typeof zohoCode === 'number' ? zohoCode : null,
+			httpStatus: failure.status ?? null,
+		} as JsonObject,
 		{
 			message,
 			description,

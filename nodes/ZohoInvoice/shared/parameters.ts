@@ -6,12 +6,24 @@ import type { IExecuteSingleFunctions } from 'n8n-workflow';
  * type the node needs, and a wrong one named, instead of being coerced into
  * something the user did not mean (`"false"` is truthy; `"abc"` is NaN).
  */
-function wrongType(context: IExecuteSingleFunctions, displayName: string, expected: string, value: unknown) {
-	const got = value === undefined ? 'nothing' : `${typeof value} ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`;
-	return new NodeOperationError(context.getNode(), `${displayName}: expected ${expected}, got ${got}`, {
-		itemIndex: context.getItemIndex(),
-		description: `Set ${displayName} to ${expected}, or make its expression give one.`,
-	});
+function wrongType(
+	context: IExecuteSingleFunctions,
+	displayName: string,
+	expected: string,
+	value: unknown,
+) {
+	const got =
+		value === undefined
+			? 'nothing'
+			: `${typeof value} ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`;
+	return new NodeOperationError(
+		context.getNode(),
+		`${displayName}: expected ${expected}, got ${got}`,
+		{
+			itemIndex: context.getItemIndex(),
+			description: `Set ${displayName} to ${expected}, or make its expression give one.`,
+		},
+	);
 }
 
 export function booleanParameter(
@@ -25,7 +37,11 @@ export function booleanParameter(
 	return value;
 }
 
-export function positiveIntegerParameter(context: IExecuteSingleFunctions, name: string, displayName: string): number {
+export function positiveIntegerParameter(
+	context: IExecuteSingleFunctions,
+	name: string,
+	displayName: string,
+): number {
 	const value = context.getNodeParameter(name, undefined);
 	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {

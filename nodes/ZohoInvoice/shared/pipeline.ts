@@ -1,5 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecutePaginationFunctions, IHttpRequestOptions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecutePaginationFunctions,
+	IHttpRequestOptions,
+	INodeExecutionData,
+} from 'n8n-workflow';
 
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
@@ -34,7 +39,11 @@ async function runOperation(
 	if ('list' in output) {
 		return await collectPages(
 			async (page, perPage) =>
-				listPageOf(await send({ qs: { ...request.options.qs, page, per_page: perPage } }), output.list, source),
+				listPageOf(
+					await send({ qs: { ...request.options.qs, page, per_page: perPage } }),
+					output.list,
+					source,
+				),
 			wantedRecords(context),
 			{ node: source.node, itemIndex: context.getItemIndex() },
 		);
@@ -47,7 +56,8 @@ async function runOperation(
 		withoutUndefined({
 			message: envelope.message as string | undefined,
 			...(await output.message(context, envelope)),
-			[resource.record]: typeof record === 'object' && record !== null ? (record as IDataObject) : undefined,
+			[resource.record]:
+				typeof record === 'object' && record !== null ? (record as IDataObject) : undefined,
 		}),
 	];
 }
@@ -66,7 +76,10 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 	const operations = new Map<string, { resource: ZohoResource; operation: ZohoOperation }>();
 	for (const resource of resources) {
 		for (const operation of resource.operations) {
-			operations.set(`${resource.value}:${String(operation.option.value)}`, { resource, operation });
+			operations.set(`${resource.value}:${String(operation.option.value)}`, {
+				resource,
+				operation,
+			});
 		}
 	}
 
@@ -78,19 +91,31 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 		const itemIndex = this.getItemIndex();
 		const name = `${String(this.getNodeParameter('resource'))}:${String(this.getNodeParameter('operation'))}`;
 		const found = operations.get(name);
-		if (!found) throw new NodeOperationError(node, `The node has no operation ${name}`, { itemIndex });
+		if (!found)
+			throw new NodeOperationError(node, `The node has no operation ${name}`, { itemIndex });
 		const { resource, operation } = found;
 
 		const connection = await zohoConnection(this);
 		const waitOut = waitsOutRateLimits(this);
 		const source: AnswerSource = {
 			node,
-			failure: { host: new URL(connection.apiUrl).host, noun: resource.record, itemIndex, waitsOutRateLimits: waitOut },
+			failure: {
+				host: new URL(connection.apiUrl).host,
+				noun: resource.record,
+				itemIndex,
+				waitsOutRateLimits: waitOut,
+			},
 		};
-		const limits = { organization: connection.organizationKey, simultaneousCalls: connection.simultaneousCalls, waitOut };
+		const limits = {
+			organization: connection.organizationKey,
+			simultaneousCalls: connection.simultaneousCalls,
+			waitOut,
+		};
 
 		const send: SendRoutedRequest = async (changes?: Partial<IHttpRequestOptions>) => {
-			const routed = changes ? { ...request, options: { ...request.options, ...changes } } : request;
+			const routed = changes
+				? { ...request, options: { ...request.options, ...changes } }
+				: request;
 			let items: INodeExecutionData[];
 			try {
 				items = await withinRateLimits(limits, async () => await this.makeRoutingRequest(routed));

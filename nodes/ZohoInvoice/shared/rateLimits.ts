@@ -67,7 +67,12 @@ class OrganizationGovernor {
 
 	get idle(): boolean {
 		this.forgetOldCalls(Date.now());
-		return this.inFlight === 0 && this.waiting.length === 0 && this.finishedAt.length === 0 && !this.dailyQuota;
+		return (
+			this.inFlight === 0 &&
+			this.waiting.length === 0 &&
+			this.finishedAt.length === 0 &&
+			!this.dailyQuota
+		);
 	}
 
 	/** Wait for a slot: first come, first served. */
@@ -104,7 +109,10 @@ class OrganizationGovernor {
 		const now = Date.now();
 		this.forgetOldCalls(now);
 		const windowFrees = (this.finishedAt[0] ?? now) + settings.windowMs - now;
-		return Math.max(Math.min(settings.firstPauseMs * 2 ** refusals, windowFrees), settings.firstPauseMs);
+		return Math.max(
+			Math.min(settings.firstPauseMs * 2 ** refusals, windowFrees),
+			settings.firstPauseMs,
+		);
 	}
 
 	/** Zoho's daily quota is used up: every waiting and later call fails with the same answer, unsent. */
@@ -121,7 +129,8 @@ class OrganizationGovernor {
 	}
 
 	private forgetOldCalls(now: number): void {
-		while (this.finishedAt.length && now - this.finishedAt[0] >= settings.windowMs) this.finishedAt.shift();
+		while (this.finishedAt.length && now - this.finishedAt[0] >= settings.windowMs)
+			this.finishedAt.shift();
 	}
 
 	private canStart(now: number): boolean {
@@ -143,7 +152,10 @@ class OrganizationGovernor {
 		if (!this.waiting.length || this.inFlight >= this.simultaneousCalls) return;
 		// Blocked by the window or a pause, not by calls in flight: no release will come to wake us.
 		const windowFull = this.inFlight + this.finishedAt.length >= settings.callsPerWindow;
-		const wakeAt = Math.max(this.pausedUntil, windowFull && this.finishedAt.length ? this.finishedAt[0] + settings.windowMs : now);
+		const wakeAt = Math.max(
+			this.pausedUntil,
+			windowFull && this.finishedAt.length ? this.finishedAt[0] + settings.windowMs : now,
+		);
 		if (this.wakeUpAt > now && this.wakeUpAt <= wakeAt) return;
 		this.wakeUpAt = wakeAt;
 		void sleep(Math.max(wakeAt - now, 1)).then(() => this.startWaiting());
@@ -171,7 +183,10 @@ function governorFor(organization: string, simultaneousCalls: number): Organizat
 /** Seconds or an HTTP date in Retry-After, or seconds in X-Rate-Limit-Reset (reported by Zoho Books). */
 function retryAfterMs(failure: ZohoFailure): number | undefined {
 	const headers = Object.fromEntries(
-		Object.entries(failure.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]),
+		Object.entries(failure.headers ?? {}).map(([name, value]) => [
+			name.toLowerCase(),
+			String(value),
+		]),
 	);
 	const retryAfter = headers['retry-after'];
 	if (retryAfter !== undefined) {
@@ -196,7 +211,10 @@ export interface RateLimitOptions {
 }
 
 /** Send one request within the organization's limits, waiting out Zoho's 429s for a bounded time. */
-export async function withinRateLimits<T>(options: RateLimitOptions, send: () => Promise<T>): Promise<T> {
+export async function withinRateLimits<T>(
+	options: RateLimitOptions,
+	send: () => Promise<T>,
+): Promise<T> {
 	const governor = governorFor(options.organization, options.simultaneousCalls);
 	let waitedMs = 0;
 	for (let refusals = 0; ; refusals++) {

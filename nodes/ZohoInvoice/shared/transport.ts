@@ -81,10 +81,14 @@ export async function zohoConnection(context: ZohoContext): Promise<ZohoConnecti
 export function waitsOutRateLimits(context: ZohoContext): boolean {
 	const value = parameter(context, 'requestOptions.waitOutRateLimits', true);
 	if (typeof value !== 'boolean') {
-		throw new NodeOperationError(context.getNode(), 'Wait Out Rate Limits: expected true or false', {
-			itemIndex: itemIndexOf(context),
-			description: `Got ${typeof value} ${JSON.stringify(value)?.slice(0, 40)}. Turn the option on or off, or make its expression give a boolean.`,
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			'Wait Out Rate Limits: expected true or false',
+			{
+				itemIndex: itemIndexOf(context),
+				description: `Got ${typeof value} ${JSON.stringify(value)?.slice(0, 40)}. Turn the option on or off, or make its expression give a boolean.`,
+			},
+		);
 	}
 	return value;
 }
@@ -104,7 +108,10 @@ export interface ZohoRequest {
  * organization header, rate limits and error messages as routed requests.
  * Resolves with Zoho's success envelope.
  */
-export async function zohoApiRequest(context: ZohoContext, request: ZohoRequest): Promise<Record<string, unknown>> {
+export async function zohoApiRequest(
+	context: ZohoContext,
+	request: ZohoRequest,
+): Promise<Record<string, unknown>> {
 	return (await sendZohoRequest(context, request)).envelope;
 }
 
@@ -152,23 +159,39 @@ async function sendZohoRequest(
 	const waitOut = waitsOutRateLimits(context);
 	const source: AnswerSource = {
 		node: context.getNode(),
-		failure: { host: new URL(connection.apiUrl).host, noun: request.noun, itemIndex: itemIndexOf(context), waitsOutRateLimits: waitOut },
+		failure: {
+			host: new URL(connection.apiUrl).host,
+			noun: request.noun,
+			itemIndex: itemIndexOf(context),
+			waitsOutRateLimits: waitOut,
+		},
 	};
 	let response: { body: unknown };
 	try {
 		response = await withinRateLimits(
-			{ organization: connection.organizationKey, simultaneousCalls: connection.simultaneousCalls, waitOut },
+			{
+				organization: connection.organizationKey,
+				simultaneousCalls: connection.simultaneousCalls,
+				waitOut,
+			},
 			async () =>
-				await context.helpers.httpRequestWithAuthentication.call(context, connection.credentialType, {
-					method: request.method,
-					baseURL: connection.apiUrl,
-					url: request.path,
-					qs: request.qs,
-					body: request.body,
-					headers: { Accept: 'application/json', [ORGANIZATION_HEADER]: connection.organizationId },
-					json: true,
-					returnFullResponse: true,
-				}),
+				await context.helpers.httpRequestWithAuthentication.call(
+					context,
+					connection.credentialType,
+					{
+						method: request.method,
+						baseURL: connection.apiUrl,
+						url: request.path,
+						qs: request.qs,
+						body: request.body,
+						headers: {
+							Accept: 'application/json',
+							[ORGANIZATION_HEADER]: connection.organizationId,
+						},
+						json: true,
+						returnFullResponse: true,
+					},
+				),
 		);
 	} catch (error) {
 		throw requestFailedError(source.node, error, source.failure);

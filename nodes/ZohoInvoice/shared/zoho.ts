@@ -131,10 +131,13 @@ function regionOf(settings: ConnectionSettings): ZohoRegion | undefined {
 const CUSTOM_URL = /^https?:\/\/[^\s?#]+$/;
 
 /** A host URL from the credential's settings, or a sentence naming the setting that is wrong. */
-export type UrlOrProblem = { url: string; problem?: undefined } | { url?: undefined; problem: string };
+export type UrlOrProblem =
+	{ url: string; problem?: undefined } | { url?: undefined; problem: string };
 
 function customUrl(value: unknown, field: string): UrlOrProblem {
-	const url = String(value ?? '').trim().replace(/\/+$/, '');
+	const url = String(value ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	if (CUSTOM_URL.test(url)) return { url };
 	return {
 		problem: `${field}: "${String(value ?? '').slice(0, 80)}" is not a URL the node can send requests to. Give an http(s) address without ? or #, e.g. https://zoho-proxy.example.com.`,
@@ -170,7 +173,12 @@ export function accountsBaseUrl(settings: ConnectionSettings): UrlOrProblem {
  * one place. A setting the functions above refuse gives '' here: the node
  * checks the credential with them before it sends anything.
  */
-function urlExpression(key: 'apiUrl' | 'accountsUrl', customField: string, source: string, path = '') {
+function urlExpression(
+	key: 'apiUrl' | 'accountsUrl',
+	customField: string,
+	source: string,
+	path = '',
+) {
 	const table = JSON.stringify(ZOHO_REGIONS.map((region) => [region.value, region[key]]));
 	const regionLookup = `(${table}.find((entry) => entry[0] === ${source}.region) || ['', ''])[1]`;
 	const custom = `([String(${source}.${customField} || '').trim().replace(/\\/+$/, '')].filter((url) => ${CUSTOM_URL.toString()}.test(url))[0] || '')`;

@@ -51,6 +51,8 @@ export const create: ZohoOperation = {
 	],
 	// Zoho's reference answers Create without the new user's id; it is passed on when Zoho sends one.
 	output: {
-		message: async (_context, answer) => ({ user_id: (answer.user as IDataObject | undefined)?.user_id }),
+		message: async (_context, answer) => ({
+			user_id: (answer.user as IDataObject | undefined)?.user_id,
+		}),
 	},
 };

@@ -45,7 +45,9 @@ export const getAll: ZohoOperation = {
 					],
 					default: 'All',
 					description: 'Only users with this status',
-					routing: { send: { type: 'query', property: 'filter_by', value: '=Status.{{ $value }}' } },
+					routing: {
+						send: { type: 'query', property: 'filter_by', value: '=Status.{{ $value }}' },
+					},
 				},
 			],
 		},

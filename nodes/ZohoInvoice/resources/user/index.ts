@@ -13,6 +13,16 @@ export const userResource: ZohoResource = {
 	name: 'User',
 	value: 'user',
 	record: 'user',
-	operations: [create, deleteUser, get, getCurrent, getAll, invite, markActive, markInactive, update],
-	defaultOperation: 'getAll',
+	operations: [
+		create,
+		deleteUser,
+		get,
+		getCurrent,
+		getAll,
+		invite,
+		markActive,
+		markInactive,
+		update,
+	],
+	defaultOperation: getAll,
 };

@@ -9,15 +9,24 @@ import { checkUserFields } from './userValidation';
 
 /** Get returns addresses as `email_ids`; the selected one is the user's sign-in address. */
 function currentEmail(user: IDataObject): unknown {
-	const emails = Array.isArray(user.email_ids) ? (user.email_ids as Array<{ email?: unknown; is_selected?: unknown }>) : [];
+	const emails = Array.isArray(user.email_ids)
+		? (user.email_ids as Array<{ email?: unknown; is_selected?: unknown }>)
+		: [];
 	return (emails.find((entry) => entry?.is_selected === true) ?? emails[0])?.email ?? user.email;
 }
 
 /** The user's current name and email: from the run's directory when they were named By Email, else one GET. */
-async function currentNameAndEmail(context: IExecuteSingleFunctions): Promise<{ name: unknown; email: unknown }> {
+async function currentNameAndEmail(
+	context: IExecuteSingleFunctions,
+): Promise<{ name: unknown; email: unknown }> {
 	const { userId, listed } = await resolveUser(context);
 	if (listed) return { name: listed.name, email: listed.email };
-	const user = await zohoRecord(context, { method: 'GET', path: `/users/${userId}`, noun: 'user', key: 'user' });
+	const user = await zohoRecord(context, {
+		method: 'GET',
+		path: `/users/${userId}`,
+		noun: 'user',
+		key: 'user',
+	});
 	return { name: user.name, email: currentEmail(user) };
 }
 

@@ -14,7 +14,14 @@ interface UserAction {
 }
 
 /** Delete, Invite, Mark Active and Mark Inactive: one request on one user, answered with a message. */
-export function userAction({ name, value, action, description, method, pathAfterUser }: UserAction): ZohoOperation {
+export function userAction({
+	name,
+	value,
+	action,
+	description,
+	method,
+	pathAfterUser,
+}: UserAction): ZohoOperation {
 	return {
 		option: {
 			name,

@@ -7,7 +7,13 @@ import { listAllRecords } from '../../shared/transport';
 import type { ZohoContext } from '../../shared/transport';
 
 /** A user as Zoho lists them, its id checked: nothing acts on a user without one. */
-export type ListedUser = IDataObject & { user_id: string; email?: string; name?: string; user_role?: string; status?: string };
+export type ListedUser = IDataObject & {
+	user_id: string;
+	email?: string;
+	name?: string;
+	user_role?: string;
+	status?: string;
+};
 
 /** Zoho sends ids as strings; a number is taken only while it is exact (below 2^53). */
 function checkedUserId(value: unknown): string | undefined {
@@ -18,14 +24,23 @@ function checkedUserId(value: unknown): string | undefined {
 
 /** Every user of the organization, all statuses: ⌈users ÷ 200⌉ requests. */
 export async function listAllUsers(context: ZohoContext): Promise<ListedUser[]> {
-	const records = await listAllRecords(context, { path: '/users', key: 'users', noun: 'user', qs: { filter_by: 'Status.All' } });
+	const records = await listAllRecords(context, {
+		path: '/users',
+		key: 'users',
+		noun: 'user',
+		qs: { filter_by: 'Status.All' },
+	});
 	return records.map((record) => {
 		const userId = checkedUserId(record.user_id);
 		if (userId === undefined) {
-			throw new NodeOperationError(context.getNode(), 'Zoho listed a user without a usable user_id', {
-				itemIndex: 'getItemIndex' in context ? context.getItemIndex() : undefined,
-				description: `The entry: ${preview(record)}. The node acts on no user it cannot name exactly.`,
-			});
+			throw new NodeOperationError(
+				context.getNode(),
+				'Zoho listed a user without a usable user_id',
+				{
+					itemIndex: 'getItemIndex' in context ? context.getItemIndex() : undefined,
+					description: `The entry: ${preview(record)}. The node acts on no user it cannot name exactly.`,
+				},
+			);
 		}
 		return {
 			...record,
@@ -62,5 +77,9 @@ export class UserDirectory {
  * loop) lists again, so an address is never resolved from a stale list.
  */
 export async function userDirectory(context: IExecuteSingleFunctions): Promise<UserDirectory> {
-	return await shareWithinRun(context, 'userDirectory', async () => new UserDirectory(await listAllUsers(context)));
+	return await shareWithinRun(
+		context,
+		'userDirectory',
+		async () => new UserDirectory(await listAllUsers(context)),
+	);
 }

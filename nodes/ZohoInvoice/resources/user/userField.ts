@@ -23,8 +23,15 @@ export interface NamedUser {
 	listed?: ListedUser;
 }
 
-function refuse(context: IExecuteSingleFunctions, message: string, description: string): NodeOperationError {
-	return new NodeOperationError(context.getNode(), message, { itemIndex: context.getItemIndex(), description });
+function refuse(
+	context: IExecuteSingleFunctions,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(context.getNode(), message, {
+		itemIndex: context.getItemIndex(),
+		description,
+	});
 }
 
 async function findByEmail(context: IExecuteSingleFunctions, email: string): Promise<NamedUser> {
@@ -119,7 +126,10 @@ export const userField: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: USER_ID_PATTERN.source, errorMessage: 'A Zoho user ID is made of digits only' },
+					properties: {
+						regex: USER_ID_PATTERN.source,
+						errorMessage: 'A Zoho user ID is made of digits only',
+					},
 				},
 			],
 		},

@@ -7,7 +7,11 @@ export const userRoleField: INodeProperties = {
 	type: 'options',
 	options: [
 		{ name: 'Admin', value: 'admin', description: 'Full access, including settings and users' },
-		{ name: 'Staff', value: 'staff', description: 'Access to invoices, customers and items, not settings' },
+		{
+			name: 'Staff',
+			value: 'staff',
+			description: 'Access to invoices, customers and items, not settings',
+		},
 		{ name: 'Timesheet Staff', value: 'timesheetstaff', description: 'Logs time on projects only' },
 	],
 	default: 'staff',

@@ -20,13 +20,22 @@ export function isEmail(value: string): boolean {
 	return dot > 0 && !domain.endsWith('.');
 }
 
-function invalid(context: IExecuteSingleFunctions, message: string, description: string): NodeOperationError {
-	return new NodeOperationError(context.getNode(), message, { itemIndex: context.getItemIndex(), description });
+function invalid(
+	context: IExecuteSingleFunctions,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(context.getNode(), message, {
+		itemIndex: context.getItemIndex(),
+		description,
+	});
 }
 
 /** Says what came instead of text, quoting at most a short start of it. */
 function given(value: unknown): string {
-	return typeof value === 'string' ? `"${preview(value, 60)}"` : `${typeof value} ${preview(value, 60)}`;
+	return typeof value === 'string'
+		? `"${preview(value, 60)}"`
+		: `${typeof value} ${preview(value, 60)}`;
 }
 
 /**
@@ -34,13 +43,26 @@ function given(value: unknown): string {
  * which field is wrong before anything reaches Zoho. `complete`: Zoho
  * requires name and email (create, and update once filled in).
  */
-export function checkUserFields(context: IExecuteSingleFunctions, body: IDataObject, complete: boolean): void {
+export function checkUserFields(
+	context: IExecuteSingleFunctions,
+	body: IDataObject,
+	complete: boolean,
+): void {
 	const { name, email, user_role: role } = body;
 	if (complete || name !== undefined) {
 		if (typeof name !== 'string') {
-			throw invalid(context, `Name: expected text, got ${name === undefined ? 'nothing' : given(name)}`, "Give the user's full name, e.g. Jane Doe.");
+			throw invalid(
+				context,
+				`Name: expected text, got ${name === undefined ? 'nothing' : given(name)}`,
+				"Give the user's full name, e.g. Jane Doe.",
+			);
 		}
-		if (name.trim() === '') throw invalid(context, 'Name: a name is required', "Give the user's full name, e.g. Jane Doe.");
+		if (name.trim() === '')
+			throw invalid(
+				context,
+				'Name: a name is required',
+				"Give the user's full name, e.g. Jane Doe.",
+			);
 	}
 	if ((complete || email !== undefined) && (typeof email !== 'string' || !isEmail(email))) {
 		throw invalid(
@@ -54,7 +76,9 @@ export function checkUserFields(context: IExecuteSingleFunctions, body: IDataObj
 	if (role !== undefined && (typeof role !== 'string' || role.trim() === '')) {
 		throw invalid(
 			context,
-			typeof role === 'string' ? 'Role: no role given' : `Role: expected a role name, got ${given(role)}`,
+			typeof role === 'string'
+				? 'Role: no role given'
+				: `Role: expected a role name, got ${given(role)}`,
 			'Pick Admin, Staff or Timesheet Staff, or remove the Role field.',
 		);
 	}

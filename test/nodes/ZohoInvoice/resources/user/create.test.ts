@@ -1,4 +1,4 @@
-import { runNode } from '../../../../helpers/n8n';
+import { runNode } from '../../../../helpers/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
 
@@ -29,13 +29,20 @@ describe('User → Create', () => {
 			organization: sandbox.organizationId,
 		});
 		expect(request.headers['content-type']).toContain('application/json');
-		expect(output).toEqual([{ json: { message: 'Your invitation has been sent.' }, pairedItem: { item: 0 } }]);
-		expect(sandbox.listUsers().find((user) => user.email === 'jane@example.com')?.user_role).toBe('timesheetstaff');
+		expect(output).toEqual([
+			{ json: { message: 'Your invitation has been sent.' }, pairedItem: { item: 0 } },
+		]);
+		expect(sandbox.listUsers().find((user) => user.email === 'jane@example.com')?.user_role).toBe(
+			'timesheetstaff',
+		);
 	});
 
 	test('leaves the role to Zoho when none is chosen, and takes an expression for any other role', async () => {
 		const { sandbox, credentials } = fixture;
-		await runNode({ credentials, parameters: { resource: 'user', operation: 'create', name: 'A', email: 'a@example.com' } });
+		await runNode({
+			credentials,
+			parameters: { resource: 'user', operation: 'create', name: 'A', email: 'a@example.com' },
+		});
 		await runNode({
 			credentials,
 			items: [{ role: 'staffassignedcustomers' }],
@@ -61,7 +68,12 @@ describe('User → Create', () => {
 				{ name: 'One', email: 'one@example.com' },
 				{ name: 'Two', email: 'two@example.com' },
 			],
-			parameters: { resource: 'user', operation: 'create', name: '={{ $json.name }}', email: '={{ $json.email }}' },
+			parameters: {
+				resource: 'user',
+				operation: 'create',
+				name: '={{ $json.name }}',
+				email: '={{ $json.email }}',
+			},
 		});
 		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(sandbox.apiRequests().map((request) => request.json)).toEqual([
@@ -77,7 +89,9 @@ describe('User → Create', () => {
 		[{ name: 'Ann', email: '' }, /^Email: "" is not an email address/],
 	])('refuses %j before sending anything', async (fields, message) => {
 		const { sandbox, credentials } = fixture;
-		await expect(runNode({ credentials, parameters: { resource: 'user', operation: 'create', ...fields } })).rejects.toThrow(message);
+		await expect(
+			runNode({ credentials, parameters: { resource: 'user', operation: 'create', ...fields } }),
+		).rejects.toThrow(message);
 		expect(sandbox.apiRequests()).toHaveLength(0);
 	});
 

@@ -1,4 +1,4 @@
-import { runNode } from '../../../../helpers/n8n';
+import { runNode } from '../../../../helpers/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
 
@@ -7,31 +7,54 @@ const getAll = { resource: 'user', operation: 'getAll' };
 describe('User → Get Many', () => {
 	const fixture = useSandbox({ users: 5 });
 
-	test.each(AUTHENTICATIONS)('GETs /users with the limit as per_page, one item per user (%s)', async (authentication) => {
-		const { sandbox, credentials } = fixture;
-		const output = await runNode({ credentials, authentication, parameters: { ...getAll, limit: 3 } });
+	test.each(AUTHENTICATIONS)(
+		'GETs /users with the limit as per_page, one item per user (%s)',
+		async (authentication) => {
+			const { sandbox, credentials } = fixture;
+			const output = await runNode({
+				credentials,
+				authentication,
+				parameters: { ...getAll, limit: 3 },
+			});
 
-		expect(sandbox.apiRequests().map(onTheWire)).toEqual([
-			{
-				method: 'GET',
-				path: '/invoice/v3/users',
-				query: { page: '1', per_page: '3' },
-				body: undefined,
-				authorization: expectedAuthorization(credentials, authentication),
-				organization: sandbox.organizationId,
-			},
-		]);
-		expect(output.map((item) => item.json.email)).toEqual(['david@zylker.org', 'user1@zylker.org', 'user2@zylker.org']);
-		expect(output.every((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 0)).toBe(true);
-	});
+			expect(sandbox.apiRequests().map(onTheWire)).toEqual([
+				{
+					method: 'GET',
+					path: '/invoice/v3/users',
+					query: { page: '1', per_page: '3' },
+					body: undefined,
+					authorization: expectedAuthorization(credentials, authentication),
+					organization: sandbox.organizationId,
+				},
+			]);
+			expect(output.map((item) => item.json.email)).toEqual([
+				'david@zylker.org',
+				'user1@zylker.org',
+				'user2@zylker.org',
+			]);
+			expect(
+				output.every((item) => item.pairedItem && (item.pairedItem as { item: number }).item === 0),
+			).toBe(true);
+		},
+	);
 
 	test('sends the status filter as filter_by=Status.* and the sort column', async () => {
 		const { sandbox, credentials } = fixture;
 		const output = await runNode({
 			credentials,
-			parameters: { ...getAll, returnAll: true, filters: { status: 'Inactive' }, options: { sortColumn: 'email' } },
+			parameters: {
+				...getAll,
+				returnAll: true,
+				filters: { status: 'Inactive' },
+				options: { sortColumn: 'email' },
+			},
 		});
-		expect(sandbox.apiRequests()[0].query).toEqual({ page: '1', per_page: '200', filter_by: 'Status.Inactive', sort_column: 'email' });
+		expect(sandbox.apiRequests()[0].query).toEqual({
+			page: '1',
+			per_page: '200',
+			filter_by: 'Status.Inactive',
+			sort_column: 'email',
+		});
 		expect(output.map((item) => item.json.status)).toEqual(['inactive']);
 	});
 
@@ -48,7 +71,10 @@ describe('User → Get Many', () => {
 		expect(output).toHaveLength(users);
 		expect(new Set(output.map((item) => item.json.user_id)).size).toBe(users);
 		expect(sandbox.apiRequests().map((request) => request.query)).toEqual(
-			Array.from({ length: requests }, (_, index) => ({ page: String(index + 1), per_page: '200' })),
+			Array.from({ length: requests }, (_, index) => ({
+				page: String(index + 1),
+				per_page: '200',
+			})),
 		);
 	});
 
@@ -57,7 +83,9 @@ describe('User → Get Many', () => {
 		sandbox.seedUsers(450);
 		const output = await runNode({ credentials, parameters: { ...getAll, limit: 5 } });
 		expect(output).toHaveLength(5);
-		expect(sandbox.apiRequests().map((request) => request.query)).toEqual([{ page: '1', per_page: '5' }]);
+		expect(sandbox.apiRequests().map((request) => request.query)).toEqual([
+			{ page: '1', per_page: '5' },
+		]);
 	});
 
 	test('a limit above 200 takes full pages and stops as soon as it has enough', async () => {
@@ -73,15 +101,28 @@ describe('User → Get Many', () => {
 
 	test('each input item gets its own list, paired with it', async () => {
 		const { credentials } = fixture;
-		const output = await runNode({ credentials, items: [{}, {}], parameters: { ...getAll, limit: 2 } });
-		expect(output.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 0 }, { item: 1 }, { item: 1 }]);
+		const output = await runNode({
+			credentials,
+			items: [{}, {}],
+			parameters: { ...getAll, limit: 2 },
+		});
+		expect(output.map((item) => item.pairedItem)).toEqual([
+			{ item: 0 },
+			{ item: 0 },
+			{ item: 1 },
+			{ item: 1 },
+		]);
 	});
 
-	test('a page that is not Zoho\'s JSON is an error, not an empty list', async () => {
+	test("a page that is not Zoho's JSON is an error, not an empty list", async () => {
 		const { sandbox, credentials } = fixture;
-		sandbox.injectFault({ status: 200, body: '<html>Maintenance</html>', contentType: 'text/html' });
-		await expect(runNode({ credentials, parameters: { ...getAll, returnAll: true } })).rejects.toThrow(
-			/answered with something other than Zoho's JSON/,
-		);
+		sandbox.injectFault({
+			status: 200,
+			body: '<html>Maintenance</html>',
+			contentType: 'text/html',
+		});
+		await expect(
+			runNode({ credentials, parameters: { ...getAll, returnAll: true } }),
+		).rejects.toThrow(/answered with something other than Zoho's JSON/);
 	});
 });

@@ -1,4 +1,4 @@
-import { runNode } from '../../../../helpers/n8n';
+import { runNode } from '../../../../helpers/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
 
@@ -7,7 +7,11 @@ describe('User → Get Current User', () => {
 
 	test.each(AUTHENTICATIONS)('GETs /users/me and outputs the user (%s)', async (authentication) => {
 		const { sandbox, credentials } = fixture;
-		const output = await runNode({ credentials, authentication, parameters: { resource: 'user', operation: 'getCurrent' } });
+		const output = await runNode({
+			credentials,
+			authentication,
+			parameters: { resource: 'user', operation: 'getCurrent' },
+		});
 
 		expect(onTheWire(sandbox.apiRequests()[0])).toEqual({
 			method: 'GET',
@@ -18,7 +22,10 @@ describe('User → Get Current User', () => {
 			organization: sandbox.organizationId,
 		});
 		expect(output).toEqual([
-			expect.objectContaining({ json: expect.objectContaining({ user_id: '982000000554041', name: 'David Sujin' }), pairedItem: { item: 0 } }),
+			expect.objectContaining({
+				json: expect.objectContaining({ user_id: '982000000554041', name: 'David Sujin' }),
+				pairedItem: { item: 0 },
+			}),
 		]);
 	});
 });

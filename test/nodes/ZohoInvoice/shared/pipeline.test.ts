@@ -1,5 +1,6 @@
-import { runNode, runWorkflow } from '../../../helpers/n8n';
+import { runNode, runWorkflow } from '../../../helpers/engine';
 import { useSandbox } from '../../../helpers/sandbox';
+import { selfClientCredentials } from '../../../helpers/credentials';
 
 const getUser = (value: string) => ({
 	resource: 'user',
@@ -23,7 +24,7 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 
 	test('403 names the organization id', async () => {
 		const { sandbox, credentials } = fixture;
-		credentials.set('zohoInvoiceApi', sandbox.selfClientCredentials({ organizationId: '42' }));
+		credentials.set('zohoInvoiceApi', selfClientCredentials(sandbox, { organizationId: '42' }));
 		const error = await failure(runNode({ credentials, parameters: getUser('982000000554041') }));
 		expect(error.httpCode).toBe('403');
 		expect(error.message).toBe('This user is not associated with the CompanyID/CompanyName.');
@@ -32,7 +33,10 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 
 	test("with Wait Out Rate Limits off, a 429 fails at once, naming Zoho's limits and the option", async () => {
 		const { sandbox, credentials } = fixture;
-		sandbox.injectFault({ status: 429, body: JSON.stringify({ code: 44, message: 'Too many requests' }) });
+		sandbox.injectFault({
+			status: 429,
+			body: JSON.stringify({ code: 44, message: 'Too many requests' }),
+		});
 		const error = await failure(
 			runNode({
 				credentials,
@@ -47,16 +51,27 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 
 	test('401 that a fresh token does not cure names the region and scopes', async () => {
 		const { sandbox, credentials } = fixture;
-		sandbox.injectFault({ status: 401, body: JSON.stringify({ code: 57, message: 'You are not authorized to perform this operation' }), times: 2 });
+		sandbox.injectFault({
+			status: 401,
+			body: JSON.stringify({
+				code: 57,
+				message: 'You are not authorized to perform this operation',
+			}),
+			times: 2,
+		});
 		const error = await failure(runNode({ credentials, parameters: getUser('982000000554041') }));
 		expect(error.httpCode).toBe('401');
 		expect(error.description).toMatch(/Region/);
 		expect(error.description).toMatch(/scopes/);
 	});
 
-	test('an HTML error page says the answer did not come from Zoho\'s API', async () => {
+	test("an HTML error page says the answer did not come from Zoho's API", async () => {
 		const { sandbox, credentials } = fixture;
-		sandbox.injectFault({ status: 502, body: '<html><body>Bad gateway</body></html>', contentType: 'text/html' });
+		sandbox.injectFault({
+			status: 502,
+			body: '<html><body>Bad gateway</body></html>',
+			contentType: 'text/html',
+		});
 		const error = await failure(runNode({ credentials, parameters: getUser('982000000554041') }));
 		expect(error.message).toMatch(/answered HTTP 502 with something other than Zoho's JSON/);
 		expect(error.message).toContain(new URL(sandbox.url).host);
@@ -89,7 +104,10 @@ describe("n8n's Retry On Fail", () => {
 
 	test('with Wait Out Rate Limits off, a 429 is retried by n8n after the wait, and the run completes', async () => {
 		const { sandbox, credentials } = fixture;
-		sandbox.injectFault({ status: 429, body: JSON.stringify({ code: 44, message: 'Too many requests' }) });
+		sandbox.injectFault({
+			status: 429,
+			body: JSON.stringify({ code: 44, message: 'Too many requests' }),
+		});
 		const started = Date.now();
 		const { items, error } = await runWorkflow({
 			credentials,

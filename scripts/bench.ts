@@ -4,7 +4,7 @@
  * Prints a table and writes it to BENCHMARKS.md with the machine it ran on.
  */
 // First: keeps n8n-core's key file in a temporary folder, not in ~/.n8n.
-import '../setup';
+import '../test/setup';
 
 import { readFileSync, writeFileSync } from 'fs';
 import os from 'os';
@@ -12,9 +12,10 @@ import { join } from 'path';
 import type { INodeType, INodeParameters } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import { ORGANIZATION_HEADER, apiBaseUrlExpression } from '../../nodes/ZohoInvoice/shared/zoho';
-import { CredentialStore, runNode } from '../helpers/n8n';
-import { ZohoSandbox } from '../sandbox/server';
+import { ORGANIZATION_HEADER, apiBaseUrlExpression } from '../nodes/ZohoInvoice/shared/zoho';
+import { runNode } from '../test/helpers/engine';
+import { ZohoSandbox } from '../test/sandbox/server';
+import { CredentialStore, selfClientCredentials } from '../test/helpers/credentials';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const rows: string[][] = [];
@@ -25,9 +26,14 @@ function row(...cells: Array<string | number>): void {
 	console.log(cells.join(' | '));
 }
 
-async function freshSandbox(users: number): Promise<{ sandbox: ZohoSandbox; credentials: CredentialStore }> {
-	const sandbox = await ZohoSandbox.start({ users, requestsPerMinute: Infinity });
-	const credentials = new CredentialStore({ zohoInvoiceApi: sandbox.selfClientCredentials() });
+async function freshSandbox(
+	users: number,
+): Promise<{ sandbox: ZohoSandbox; credentials: CredentialStore }> {
+	const sandbox = await ZohoSandbox.start({
+		users,
+		limits: { perWindow: Infinity, simultaneous: Infinity },
+	});
+	const credentials = new CredentialStore({ zohoInvoiceApi: selfClientCredentials(sandbox) });
 	return { sandbox, credentials };
 }
 
@@ -45,7 +51,10 @@ const bareNode: INodeType = {
 		credentials: [{ name: 'zohoInvoiceApi', required: true }],
 		requestDefaults: {
 			baseURL: apiBaseUrlExpression(),
-			headers: { Accept: 'application/json', [ORGANIZATION_HEADER]: '={{ $credentials.organizationId }}' },
+			headers: {
+				Accept: 'application/json',
+				[ORGANIZATION_HEADER]: '={{ $credentials.organizationId }}',
+			},
 			json: true,
 		},
 		properties: [
@@ -63,7 +72,8 @@ const bareNode: INodeType = {
 	},
 };
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values: number[]) =>
+	[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
 	const started = process.hrtime.bigint();
@@ -75,10 +85,18 @@ async function requestEconomy(): Promise<void> {
 	console.log('\n## Get Many, Return All: requests sent');
 	for (const users of [1, 200, 201, 1_000, 10_000]) {
 		const { sandbox, credentials } = await freshSandbox(users);
-		const output = await runNode({ credentials, parameters: { resource: 'user', operation: 'getAll', returnAll: true } });
+		const output = await runNode({
+			credentials,
+			parameters: { resource: 'user', operation: 'getAll', returnAll: true },
+		});
 		const sent = sandbox.apiRequests().length;
 		const minimum = Math.max(1, Math.ceil(users / 200));
-		row('Return All requests', `${users} users`, `${sent} (minimum ${minimum}, ${output.length} items)`, sent === minimum ? 'OK' : 'OVER');
+		row(
+			'Return All requests',
+			`${users} users`,
+			`${sent} (minimum ${minimum}, ${output.length} items)`,
+			sent === minimum ? 'OK' : 'OVER',
+		);
 		await sandbox.stop();
 	}
 }
@@ -90,7 +108,12 @@ async function tokenRefreshes(): Promise<void> {
 	{
 		const { sandbox, credentials } = await freshSandbox(5);
 		const output = await runNode({ credentials, items, parameters: get });
-		row('Token refreshes', '1,000 items', `${sandbox.tokenRequests().length} (${output.length} items out)`, sandbox.tokenRequests().length === 1 ? 'OK' : 'OVER');
+		row(
+			'Token refreshes',
+			'1,000 items',
+			`${sandbox.tokenRequests().length} (${output.length} items out)`,
+			sandbox.tokenRequests().length === 1 ? 'OK' : 'OVER',
+		);
 		await sandbox.stop();
 	}
 	{
@@ -100,7 +123,12 @@ async function tokenRefreshes(): Promise<void> {
 		const output = await runNode({ credentials, items, parameters: get });
 		const succeeded = output.filter((item) => item.json.user_id).length;
 		const ok = sandbox.tokenRequests().length === 2 && succeeded === 1_000;
-		row('Token refreshes', '1,000 items, token expired at the 500th request', `${sandbox.tokenRequests().length}, ${succeeded} items succeeded`, ok ? 'OK' : 'FAIL');
+		row(
+			'Token refreshes',
+			'1,000 items, token expired at the 500th request',
+			`${sandbox.tokenRequests().length}, ${succeeded} items succeeded`,
+			ok ? 'OK' : 'FAIL',
+		);
 		await sandbox.stop();
 	}
 }
@@ -109,16 +137,23 @@ async function overhead(): Promise<void> {
 	console.log(`\n## Overhead: 1,000 Get requests, median of ${ROUNDS} rounds`);
 	const { sandbox, credentials } = await freshSandbox(5);
 	const token = sandbox.issueAccessToken(['ZohoInvoice.settings.ALL'], sandbox.selfClient.clientId);
-	credentials.set('zohoInvoiceApi', sandbox.selfClientCredentials({ accessToken: token }));
+	credentials.set('zohoInvoiceApi', selfClientCredentials(sandbox, { accessToken: token }));
 	const userId = '982000000554042';
 	const items = Array.from({ length: 1_000 }, () => ({}));
-	const ours: INodeParameters = { resource: 'user', operation: 'get', userId: { __rl: true, mode: 'id', value: userId } };
+	const ours: INodeParameters = {
+		resource: 'user',
+		operation: 'get',
+		userId: { __rl: true, mode: 'id', value: userId },
+	};
 
 	const plainHttp = () =>
 		Promise.all(
 			items.map(async () => {
 				const response = await fetch(`${sandbox.apiUrl}/users/${userId}`, {
-					headers: { Authorization: `Zoho-oauthtoken ${token}`, [ORGANIZATION_HEADER]: sandbox.organizationId },
+					headers: {
+						Authorization: `Zoho-oauthtoken ${token}`,
+						[ORGANIZATION_HEADER]: sandbox.organizationId,
+					},
 				});
 				return ((await response.json()) as { user: unknown }).user;
 			}),
@@ -139,9 +174,19 @@ async function overhead(): Promise<void> {
 	const [nodeMs, bareMs, plainMs] = [median(times.node), median(times.bare), median(times.plain)];
 	const perItem = (ms: number) => `${(ms / 1_000).toFixed(3)} ms/item`;
 	row('Overhead', 'this node, 1,000 Get', `${nodeMs.toFixed(0)} ms`, perItem(nodeMs));
-	row('Overhead', 'bare declarative node, same routing, 1,000 Get', `${bareMs.toFixed(0)} ms`, perItem(bareMs));
+	row(
+		'Overhead',
+		'bare declarative node, same routing, 1,000 Get',
+		`${bareMs.toFixed(0)} ms`,
+		perItem(bareMs),
+	);
 	row('Overhead', 'plain HTTP (fetch), 1,000 GET', `${plainMs.toFixed(0)} ms`, perItem(plainMs));
-	row('Overhead', 'this node / bare node', (nodeMs / bareMs).toFixed(2), nodeMs / bareMs <= 1.1 ? 'OK (target ≤ 1.1)' : 'OVER (target ≤ 1.1)');
+	row(
+		'Overhead',
+		'this node / bare node',
+		(nodeMs / bareMs).toFixed(2),
+		nodeMs / bareMs <= 1.1 ? 'OK (target ≤ 1.1)' : 'OVER (target ≤ 1.1)',
+	);
 	row('Overhead', "bare node / plain HTTP (n8n's engine)", (bareMs / plainMs).toFixed(2), '');
 	await sandbox.stop();
 }
@@ -162,35 +207,75 @@ async function returnAllLarge(): Promise<void> {
 	}, 5);
 	let count = 0;
 	const ms = await timed(async () => {
-		count = (await runNode({ credentials, parameters: { resource: 'user', operation: 'getAll', returnAll: true } })).length;
+		count = (
+			await runNode({
+				credentials,
+				parameters: { resource: 'user', operation: 'getAll', returnAll: true },
+			})
+		).length;
 	});
 	clearInterval(sampler);
 	const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-	row('Return All 10,000', `${count} items`, `${ms.toFixed(0)} ms wall`, ms < 2_000 ? 'OK (target < 2 s)' : 'OVER (target < 2 s)');
-	row('Return All 10,000', 'peak heap growth', `${mb(peakHeap - before.heapUsed)} MB`, peakHeap - before.heapUsed < 100 * 1024 * 1024 ? 'OK (target < 100 MB)' : 'OVER');
+	row(
+		'Return All 10,000',
+		`${count} items`,
+		`${ms.toFixed(0)} ms wall`,
+		ms < 2_000 ? 'OK (target < 2 s)' : 'OVER (target < 2 s)',
+	);
+	row(
+		'Return All 10,000',
+		'peak heap growth',
+		`${mb(peakHeap - before.heapUsed)} MB`,
+		peakHeap - before.heapUsed < 100 * 1024 * 1024 ? 'OK (target < 100 MB)' : 'OVER',
+	);
 	row('Return All 10,000', 'peak RSS growth', `${mb(peakRss - before.rss)} MB`, '');
-	notes.push('Memory is sampled every 5 ms from process.memoryUsage(), including the sandbox serving the pages in the same process.');
+	notes.push(
+		'Memory is sampled every 5 ms from process.memoryUsage(), including the sandbox serving the pages in the same process.',
+	);
 	await sandbox.stop();
 }
 
 async function emailLookups(): Promise<void> {
 	console.log('\n## User by email: 1,000 items naming 5 addresses');
-	const emails = ['user1@zylker.org', 'user2@zylker.org', 'user3@zylker.org', 'user4@zylker.org', 'david@zylker.org'];
-	const items = Array.from({ length: 1_000 }, (_, index) => ({ email: emails[index % emails.length] }));
-	const parameters = { resource: 'user', operation: 'get', userId: { __rl: true, mode: 'email', value: '={{ $json.email }}' } };
-	const lookups = (sandbox: ZohoSandbox) => sandbox.apiRequests().filter((request) => request.path.endsWith('/users')).length;
+	const emails = [
+		'user1@zylker.org',
+		'user2@zylker.org',
+		'user3@zylker.org',
+		'user4@zylker.org',
+		'david@zylker.org',
+	];
+	const items = Array.from({ length: 1_000 }, (_, index) => ({
+		email: emails[index % emails.length],
+	}));
+	const parameters = {
+		resource: 'user',
+		operation: 'get',
+		userId: { __rl: true, mode: 'email', value: '={{ $json.email }}' },
+	};
+	const lookups = (sandbox: ZohoSandbox) =>
+		sandbox.apiRequests().filter((request) => request.path.endsWith('/users')).length;
 	{
 		// One item per execution: what a lookup per item would cost.
 		const { sandbox, credentials } = await freshSandbox(5);
 		for (const item of items) await runNode({ credentials, items: [item], parameters });
-		row('Email lookups', '1,000 executions of 1 item (one lookup per item)', `${lookups(sandbox)} lookups, ${sandbox.apiRequests().length} requests`, '');
+		row(
+			'Email lookups',
+			'1,000 executions of 1 item (one lookup per item)',
+			`${lookups(sandbox)} lookups, ${sandbox.apiRequests().length} requests`,
+			'',
+		);
 		await sandbox.stop();
 	}
 	{
 		const { sandbox, credentials } = await freshSandbox(5);
 		await runNode({ credentials, items, parameters });
 		const found = lookups(sandbox);
-		row('Email lookups', '1 execution of 1,000 items', `${found} lookups, ${sandbox.apiRequests().length} requests`, found <= emails.length ? 'OK (≤ 1 per address)' : 'OVER');
+		row(
+			'Email lookups',
+			'1 execution of 1,000 items',
+			`${found} lookups, ${sandbox.apiRequests().length} requests`,
+			found <= emails.length ? 'OK (≤ 1 per address)' : 'OVER',
+		);
 		await sandbox.stop();
 	}
 }
@@ -203,9 +288,17 @@ async function main(): Promise<void> {
 	await returnAllLarge();
 	await emailLookups();
 
-	const n8nCore = (JSON.parse(readFileSync(require.resolve('n8n-core/package.json'), 'utf8')) as { version: string }).version;
+	const n8nCore = (
+		JSON.parse(readFileSync(require.resolve('n8n-core/package.json'), 'utf8')) as {
+			version: string;
+		}
+	).version;
 	const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}, ${(os.totalmem() / 1024 ** 3).toFixed(0)} GB, ${os.type()} ${os.release()}, Node ${process.version}, n8n-core ${n8nCore}`;
-	const table = ['| Measure | Case | Result | Verdict |', '|---|---|---|---|', ...rows.map((cells) => `| ${cells.join(' | ')} |`)];
+	const table = [
+		'| Measure | Case | Result | Verdict |',
+		'|---|---|---|---|',
+		...rows.map((cells) => `| ${cells.join(' | ')} |`),
+	];
 	const markdown = `# Benchmarks
 
 Produced by \`npm run bench\` (${started.toISOString()}), through n8n-core's engine (RoutingNode with an

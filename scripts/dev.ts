@@ -8,8 +8,18 @@ import type { ChildProcess } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
-import { ZohoSandbox } from '../sandbox/server';
-import { N8N_BIN, N8N_DIR, ROOT, ensureN8n, ensureNode24, n8nEnvironment, sh, step } from './n8n';
+import { ZohoSandbox } from '../test/sandbox/server';
+import {
+	N8N_BIN,
+	N8N_DIR,
+	ROOT,
+	ensureN8n,
+	ensureNode24,
+	n8nEnvironment,
+	sh,
+	step,
+} from '../test/e2e/n8n';
+import { oauth2Credentials, selfClientCredentials } from '../test/helpers/credentials';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8787);
@@ -24,7 +34,9 @@ async function main(): Promise<void> {
 
 	const sandbox = await ZohoSandbox.start({ port: SANDBOX_PORT, users: 25 });
 	// n8n's own password hashing library, from the n8n install: not a dependency of this package.
-	const bcrypt = (await import(join(N8N_DIR, 'node_modules/bcryptjs'))) as { hashSync: (text: string, rounds: number) => string };
+	const bcrypt = (await import(join(N8N_DIR, 'node_modules/bcryptjs'))) as {
+		hashSync: (text: string, rounds: number) => string;
+	};
 	mkdirSync(USER_FOLDER, { recursive: true });
 	const env = {
 		...(await n8nEnvironment(USER_FOLDER)),
@@ -40,12 +52,17 @@ async function main(): Promise<void> {
 
 	step('Adding credentials for the sandbox');
 	const credentials = [
-		{ id: 'devSelfClient', name: 'Zoho sandbox (Self Client)', type: 'zohoInvoiceApi', data: sandbox.selfClientCredentials() },
+		{
+			id: 'devSelfClient',
+			name: 'Zoho sandbox (Self Client)',
+			type: 'zohoInvoiceApi',
+			data: selfClientCredentials(sandbox),
+		},
 		{
 			id: 'devOAuth2',
 			name: 'Zoho sandbox (OAuth2: click Connect)',
 			type: 'zohoInvoiceOAuth2Api',
-			data: sandbox.oauth2Credentials(),
+			data: oauth2Credentials(sandbox),
 		},
 	];
 	const credentialsFile = join(USER_FOLDER, 'sandbox-credentials.json');
@@ -61,7 +78,12 @@ async function main(): Promise<void> {
 	process.on('SIGTERM', stop);
 
 	// Rebuilds dist/ on change; n8n's dev reload picks the new files up.
-	children.push(spawn('npx', ['tsc', '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], { cwd: ROOT, stdio: 'ignore' }));
+	children.push(
+		spawn('npx', ['tsc', '-p', 'tsconfig.build.json', '--watch', '--preserveWatchOutput'], {
+			cwd: ROOT,
+			stdio: 'ignore',
+		}),
+	);
 	const n8n = spawn(N8N_BIN, ['start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 	children.push(n8n);
 	n8n.stderr?.pipe(process.stderr);

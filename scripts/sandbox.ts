@@ -1,13 +1,14 @@
 /** `npm run sandbox`: the Zoho Invoice sandbox on a fixed port, for trying the node by hand. */
-import { ZohoSandbox } from './server';
+import { ZohoSandbox } from '../test/sandbox/server';
+import { selfClientCredentials } from '../test/helpers/credentials';
 
 async function main() {
 	const port = Number(process.env.SANDBOX_PORT ?? 8787);
 	const sandbox = await ZohoSandbox.start({ port, users: Number(process.env.SANDBOX_USERS ?? 5) });
-	const credentials = sandbox.selfClientCredentials();
+	const credentials = selfClientCredentials(sandbox);
 	console.log(`Zoho Invoice sandbox listening on ${sandbox.url}
 
-A "Zoho Invoice API (Self Client)" credential for it:
+A "Zoho Invoice Self Client API" credential for it:
   Region:          Custom (Proxy or Local Server)
   API URL:         ${credentials.customApiUrl}
   Accounts URL:    ${credentials.customAccountsUrl}
