@@ -28,6 +28,10 @@ export interface ReceivedRequest {
 	/** The body parsed as JSON (API) or as a form (token endpoint), when it is one. */
 	json?: unknown;
 	form?: Record<string, string>;
+	/** When it arrived, and when and with what status the sandbox answered (Date.now()). */
+	receivedAt: number;
+	answeredAt?: number;
+	answeredWith?: number;
 }
 
 /** A misbehaviour for the next requests that match, on the API (default) or the accounts server. */
@@ -228,6 +232,7 @@ export class ZohoSandbox {
 			query: Object.fromEntries(url.searchParams),
 			headers: request.headers,
 			body,
+			receivedAt: Date.now(),
 		};
 		if (
 			String(request.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')
@@ -248,6 +253,10 @@ export class ZohoSandbox {
 		response: http.ServerResponse,
 	): Promise<void> {
 		const received = await this.read(request);
+		response.on('finish', () => {
+			received.answeredAt = Date.now();
+			received.answeredWith = response.statusCode;
+		});
 		this.log.push(received);
 		const target = received.path.startsWith('/oauth/v2/') ? 'accounts' : 'api';
 		const fault = this.takeFault(target, received);

@@ -1,7 +1,7 @@
 import { sleep } from 'n8n-workflow';
 
 import { RateLimitWaitExceeded, readHttpFailure, rateLimitOf } from './errors';
-import type { ZohoFailure } from './errors';
+import type { RateLimitKind, ZohoFailure } from './errors';
 import { ZOHO_LIMITS } from './zoho';
 
 /**
@@ -156,9 +156,13 @@ class OrganizationGovernor {
 			this.pausedUntil,
 			windowFull && this.finishedAt.length ? this.finishedAt[0] + settings.windowMs : now,
 		);
-		if (this.wakeUpAt > now && this.wakeUpAt <= wakeAt) return;
+		if (this.wakeUpAt !== 0 && this.wakeUpAt <= wakeAt) return;
 		this.wakeUpAt = wakeAt;
-		void sleep(Math.max(wakeAt - now, 1)).then(() => this.startWaiting());
+		void sleep(Math.max(wakeAt - now, 1)).then(() => {
+			// A timer may fire a millisecond early: whoever wakes re-checks, and schedules anew if need be.
+			if (this.wakeUpAt === wakeAt) this.wakeUpAt = 0;
+			this.startWaiting();
+		});
 	}
 }
 
@@ -210,6 +214,28 @@ export interface RateLimitOptions {
 	waitOut: boolean;
 }
 
+type Attempt<T> = { value: T } | { failed: unknown; failure: ZohoFailure; limit?: RateLimitKind };
+
+async function attempt<T>(
+	governor: OrganizationGovernor,
+	paced: boolean,
+	send: () => Promise<T>,
+): Promise<Attempt<T>> {
+	if (paced) await governor.acquire();
+	else governor.throwIfQuotaUsedUp();
+	try {
+		return { value: await send() };
+	} catch (failed) {
+		const failure = readHttpFailure(failed);
+		const limit = rateLimitOf(failure);
+		// Before the slot is released: once the quota is known to be used up, no waiting call may start.
+		if (limit === 'daily') governor.dailyQuotaUsedUp(failed);
+		return { failed, failure, limit };
+	} finally {
+		if (paced) governor.release();
+	}
+}
+
 /** Send one request within the organization's limits, waiting out Zoho's 429s for a bounded time. */
 export async function withinRateLimits<T>(
 	options: RateLimitOptions,
@@ -218,31 +244,10 @@ export async function withinRateLimits<T>(
 	const governor = governorFor(options.organization, options.simultaneousCalls);
 	let waitedMs = 0;
 	for (let refusals = 0; ; refusals++) {
-		let failed: unknown;
-		if (options.waitOut) {
-			await governor.acquire();
-			try {
-				return await send();
-			} catch (error) {
-				failed = error;
-			} finally {
-				governor.release();
-			}
-		} else {
-			try {
-				governor.throwIfQuotaUsedUp();
-				return await send();
-			} catch (error) {
-				failed = error;
-			}
-		}
-		const failure = readHttpFailure(failed);
-		const limit = rateLimitOf(failure);
-		if (limit === 'daily') {
-			governor.dailyQuotaUsedUp(failed);
-			throw failed;
-		}
-		if (!limit || !options.waitOut) throw failed;
+		const outcome = await attempt(governor, options.waitOut, send);
+		if ('value' in outcome) return outcome.value;
+		const { failed, failure, limit } = outcome;
+		if (!limit || limit === 'daily' || !options.waitOut) throw failed;
 		const pauseMs = retryAfterMs(failure) ?? governor.backOff(refusals);
 		if (waitedMs + pauseMs > settings.maxWaitMs) throw new RateLimitWaitExceeded(failure, waitedMs);
 		governor.pause(pauseMs);

@@ -1,0 +1,190 @@
+import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
+import { runNode } from '../../../helpers/engine';
+import { useSandbox } from '../../../helpers/sandbox';
+
+/** Zoho's limits with the window compressed: a "minute" of 100 calls takes 1 s here. */
+const WINDOW_MS = 1_000;
+const ZOHO_LIMITS_COMPRESSED = { simultaneous: 10, perWindow: 100, windowMs: WINDOW_MS };
+
+const getEach = {
+	resource: 'user',
+	operation: 'get',
+	userId: { __rl: true, mode: 'id', value: '={{ $json.id }}' },
+};
+
+function items(count: number, ids: string[]) {
+	return Array.from({ length: count }, (_, index) => ({ id: ids[index % ids.length] }));
+}
+
+const IDS = ['982000000554041', '982000000554042', '982000000554043'];
+
+beforeEach(() => configureRateLimits({ windowMs: WINDOW_MS }));
+afterAll(() => configureRateLimits());
+
+describe("Bulk runs within Zoho's limits (10 at a time, 100 a window, a daily quota)", () => {
+	const fixture = useSandbox({ users: 5, limits: ZOHO_LIMITS_COMPRESSED, latencyMs: 5 });
+
+	test('300 items with default settings all succeed; Zoho never sees more than 10 at once', async () => {
+		const { sandbox, credentials } = fixture;
+		const started = Date.now();
+		const output = await runNode({ credentials, items: items(300, IDS), parameters: getEach });
+		const elapsed = Date.now() - started;
+		expect(output).toHaveLength(300);
+		expect(output.every((item) => !item.error && typeof item.json.user_id === 'string')).toBe(true);
+		expect(sandbox.stats.peakInProgress).toBeLessThanOrEqual(10);
+		// Reported, and held to zero: one process paces itself instead of colliding with the limits.
+		console.log(
+			`300 items: ${sandbox.limits.refusals()} 429s, peak ${sandbox.stats.peakInProgress} at once, ${elapsed} ms`,
+		);
+		expect(sandbox.limits.refusals()).toBe(0);
+		// 300 calls at 100 a window cannot take less than two windows.
+		expect(elapsed).toBeGreaterThanOrEqual(2 * WINDOW_MS);
+	});
+
+	test("two runs at the same time share one organization's limits", async () => {
+		const { sandbox, credentials } = fixture;
+		const [first, second] = await Promise.all([
+			runNode({ credentials, items: items(60, IDS), parameters: getEach }),
+			runNode({ credentials, items: items(60, IDS), parameters: getEach }),
+		]);
+		expect([...first, ...second].filter((item) => item.error)).toHaveLength(0);
+		expect(sandbox.stats.peakInProgress).toBeLessThanOrEqual(10);
+		expect(sandbox.limits.refusals()).toBe(0);
+	});
+
+	test("the credential's Free plan keeps to 5 at a time", async () => {
+		const { sandbox, credentials } = fixture;
+		credentials.set('zohoInvoiceApi', { ...credentials.get('zohoInvoiceApi'), plan: 'free' });
+		const output = await runNode({ credentials, items: items(40, IDS), parameters: getEach });
+		expect(output.filter((item) => item.error)).toHaveLength(0);
+		expect(sandbox.stats.peakInProgress).toBeLessThanOrEqual(5);
+	});
+
+	test('with Wait Out Rate Limits off, 120 items collide with the limits as before: 429s fail their items', async () => {
+		const { sandbox, credentials } = fixture;
+		const output = await runNode({
+			credentials,
+			continueOnFail: true,
+			items: items(120, IDS),
+			parameters: { ...getEach, requestOptions: { waitOutRateLimits: false } },
+		});
+		const failed = output.filter((item) => item.error);
+		expect(failed.length).toBeGreaterThan(0);
+		expect(failed.length).toBe(sandbox.limits.refusals());
+		expect(failed[0].error?.message).toMatch(/too many/);
+		expect(failed[0].error?.description).toMatch(/Wait Out Rate Limits/);
+	});
+
+	test('Wait Out Rate Limits must be a boolean, named when an expression gives something else', async () => {
+		const { sandbox, credentials } = fixture;
+		await expect(
+			runNode({
+				credentials,
+				items: items(1, IDS),
+				parameters: { ...getEach, requestOptions: { waitOutRateLimits: '={{ "no" }}' } },
+			}),
+		).rejects.toThrow(/^Wait Out Rate Limits: expected true or false/);
+		expect(sandbox.apiRequests()).toHaveLength(0);
+	});
+});
+
+describe('A 429 is waited out, within a bound', () => {
+	const fixture = useSandbox({ users: 5 });
+
+	test("honours Zoho's Retry-After", async () => {
+		const { sandbox, credentials } = fixture;
+		sandbox.injectFault({
+			status: 429,
+			headers: { 'Retry-After': '1' },
+			body: JSON.stringify({ code: 44, message: 'You have made too many requests per minute.' }),
+		});
+		const output = await runNode({ credentials, items: items(1, IDS), parameters: getEach });
+		expect(output[0].json.user_id).toBe(IDS[0]);
+		const [refused, retried] = sandbox.apiRequests().map((request) => request.receivedAt);
+		expect(retried - refused).toBeGreaterThanOrEqual(950);
+	});
+
+	test('gives up with a clear error when Zoho keeps refusing past the bound', async () => {
+		const { sandbox, credentials } = fixture;
+		configureRateLimits({ windowMs: WINDOW_MS, firstPauseMs: 50, maxWaitMs: 400 });
+		sandbox.injectFault({
+			status: 429,
+			body: JSON.stringify({ code: 44, message: 'Too many requests' }),
+			times: 100,
+		});
+		const started = Date.now();
+		const error = (await runNode({ credentials, items: items(1, IDS), parameters: getEach }).catch(
+			(caught) => caught,
+		)) as Error & { description: string; httpCode: string };
+		expect(Date.now() - started).toBeLessThan(2_000);
+		expect(error.message).toMatch(/still answered "too many requests" after the node waited/);
+		expect(error.httpCode).toBe('429');
+		// 50, 100, 200 ms waited; the next pause (400 ms) would pass the bound.
+		expect(sandbox.apiRequests()).toHaveLength(4);
+	});
+});
+
+describe("Zoho's daily quota", () => {
+	const fixture = useSandbox({
+		users: 5,
+		limits: { ...ZOHO_LIMITS_COMPRESSED, daily: 50 },
+		latencyMs: 5,
+	});
+
+	test('80 items with a quota of 50: 50 succeed, 30 fail saying the quota is used up, no request after the first quota answer', async () => {
+		const { sandbox, credentials } = fixture;
+		const output = await runNode({
+			credentials,
+			continueOnFail: true,
+			items: items(80, IDS),
+			parameters: getEach,
+		});
+		expect(output).toHaveLength(80);
+		const succeeded = output.filter((item) => !item.error);
+		const failed = output.filter((item) => item.error);
+		expect(succeeded).toHaveLength(50);
+		expect(failed).toHaveLength(30);
+		for (const item of failed) {
+			expect(item.error?.message).toBe(
+				"Zoho Invoice's daily API quota for this organization is used up",
+			);
+			expect(item.error?.description).toMatch(/shared by every integration of the organization/);
+			expect(item.error?.description).toMatch(/resets it daily/);
+		}
+		// What was in flight when the first quota answer came may still reach Zoho (at most 10); nothing after.
+		const requests = sandbox.apiRequests();
+		const firstQuotaAnswer = Math.min(
+			...requests
+				.filter((request) => request.answeredWith === 429)
+				.map((request) => request.answeredAt!),
+		);
+		expect(
+			requests.filter((request) => request.receivedAt > firstQuotaAnswer).length,
+		).toBeLessThanOrEqual(10);
+		expect(sandbox.apiRequests().length).toBeLessThanOrEqual(50 + 10);
+	});
+
+	test('the next run fails at once, without asking Zoho again', async () => {
+		const { sandbox, credentials } = fixture;
+		await runNode({
+			credentials,
+			continueOnFail: true,
+			items: items(60, IDS),
+			parameters: getEach,
+		});
+		const asked = sandbox.apiRequests().length;
+		const output = await runNode({
+			credentials,
+			continueOnFail: true,
+			items: items(5, IDS),
+			parameters: getEach,
+		});
+		expect(
+			output.every(
+				(item) =>
+					item.error?.message === "Zoho Invoice's daily API quota for this organization is used up",
+			),
+		).toBe(true);
+		expect(sandbox.apiRequests()).toHaveLength(asked);
+	});
+});
