@@ -24,6 +24,7 @@ import type {
 	INodeType,
 	INodeTypes,
 	IRun,
+	IRunExecutionData,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
@@ -122,6 +123,12 @@ export interface RunOptions {
 	continueOnFail?: boolean;
 	/** Another declarative node to run the same way (the benchmark's bare baseline). */
 	nodeType?: INodeType;
+	/**
+	 * The execution this run belongs to. Two runs given the same one are two
+	 * passes of one execution, as in a loop: n8n keeps the execution's data
+	 * and gives each pass a new execute-data object.
+	 */
+	execution?: IRunExecutionData;
 }
 
 /** Run the node once over its input items (one run); resolves with the output items or rejects with the node's error. */
@@ -144,7 +151,7 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 		node,
 		additionalData(options.credentials, workflow),
 		'manual',
-		createRunExecutionData(),
+		options.execution ?? createRunExecutionData(),
 		0,
 		inputItems,
 		inputData,

@@ -4,13 +4,17 @@ import type {
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
-	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
 /** Sends the operation's routed request (with changes, if given) within the rate limits; resolves with Zoho's answer. */
 export type SendRoutedRequest = (changes?: Partial<IHttpRequestOptions>) => Promise<unknown>;
+
+/** The same, for operations that decide their requests: resolves with Zoho's success envelope, or throws. */
+export type SendForSuccess = (
+	changes?: Partial<IHttpRequestOptions>,
+) => Promise<Record<string, unknown>>;
 
 /** What Zoho answers an operation with, and so what the node outputs. */
 export type OperationOutput =
@@ -29,9 +33,12 @@ export type OperationOutput =
 	| {
 			run: (
 				context: IExecutePaginationFunctions,
-				send: SendRoutedRequest,
+				request: RoutedRequest,
+				send: SendForSuccess,
 			) => Promise<IDataObject[]>;
 	  };
+
+export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
 
 /** One operation: its entry in the Operation selector (with its routing), its fields, and its output. */
 export interface ZohoOperation {
@@ -50,9 +57,6 @@ export interface ZohoResource {
 	/** What the Operation selector starts on; saved workflows that never changed it depend on it. */
 	defaultOperation: ZohoOperation;
 }
-
-export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
-export type { INodeExecutionData };
 
 /** Shows each field only for its resource and operation, so operation files need not repeat it. */
 function onlyFor(field: INodeProperties, resource: string, operation: string): INodeProperties {

@@ -35,7 +35,11 @@ async function runOperation(
 	source: AnswerSource,
 ): Promise<IDataObject[]> {
 	const { output } = operation;
-	if ('run' in output) return await output.run(context, send);
+	if ('run' in output) {
+		return await output.run(context, request, async (changes) =>
+			successOf(await send(changes), source),
+		);
+	}
 	if ('list' in output) {
 		return await collectPages(
 			async (page, perPage) =>
@@ -127,6 +131,9 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 		};
 
 		const records = await runOperation(this, resource, operation, request, send, source);
-		return records.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+		return records.map((json) => ({
+			json: withoutUndefined(json),
+			pairedItem: { item: itemIndex },
+		}));
 	};
 }

@@ -26,13 +26,14 @@ describe('Zoho Invoice node description', () => {
 		expect(description.requestDefaults?.baseURL).toBeDefined();
 	});
 
-	test('offers the nine Users operations with their values, names and actions', () => {
+	test('offers the ten Users operations with their values, names and actions', () => {
 		const operations = (property('operation').options as INodePropertyOptions[]).map(
 			({ value, name, action }) => [value, name, action],
 		);
 		expect(operations.sort()).toEqual(
 			[
 				['create', 'Create', 'Create a user'],
+				['upsert', 'Create or Update', 'Create or update a user'],
 				['getAll', 'Get Many', 'Get many users'],
 				['get', 'Get', 'Get a user'],
 				['update', 'Update', 'Update a user'],

@@ -8,6 +8,7 @@ import { invite } from './invite';
 import { markActive } from './markActive';
 import { markInactive } from './markInactive';
 import { update } from './update';
+import { upsert } from './upsert';
 
 export const userResource: ZohoResource = {
 	name: 'User',
@@ -15,6 +16,7 @@ export const userResource: ZohoResource = {
 	record: 'user',
 	operations: [
 		create,
+		upsert,
 		deleteUser,
 		get,
 		getCurrent,
