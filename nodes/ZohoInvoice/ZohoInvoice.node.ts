@@ -5,6 +5,7 @@ import { searchUsers } from './listSearch/searchUsers';
 import { userResource } from './resources/user';
 import {
 	authenticationProperty,
+	zohoCredentials,
 	requestOptionsProperty,
 	resourceProperties,
 	resourceSelector,
@@ -28,18 +29,7 @@ export class ZohoInvoice implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'zohoInvoiceOAuth2Api',
-				required: true,
-				displayOptions: { show: { authentication: ['oAuth2'] } },
-			},
-			{
-				name: 'zohoInvoiceApi',
-				required: true,
-				displayOptions: { show: { authentication: ['selfClient'] } },
-			},
-		],
+		credentials: zohoCredentials,
 		requestDefaults: {
 			baseURL: apiBaseUrlExpression(),
 			headers: {

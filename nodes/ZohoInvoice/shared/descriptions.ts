@@ -4,6 +4,7 @@ import type {
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestOptions,
+	INodeCredentialDescription,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
@@ -109,6 +110,20 @@ export function resourceSelector(resources: ZohoResource[]): INodeProperties {
 		routing: { send: { paginate: true } },
 	};
 }
+
+/** Both nodes take either credential, chosen by the Authentication parameter. */
+export const zohoCredentials: INodeCredentialDescription[] = [
+	{
+		name: 'zohoInvoiceOAuth2Api',
+		required: true,
+		displayOptions: { show: { authentication: ['oAuth2'] } },
+	},
+	{
+		name: 'zohoInvoiceApi',
+		required: true,
+		displayOptions: { show: { authentication: ['selfClient'] } },
+	},
+];
 
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',

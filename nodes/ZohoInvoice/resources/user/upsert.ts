@@ -91,8 +91,7 @@ export const upsert: ZohoOperation = {
 		name: 'Create or Update',
 		value: 'upsert',
 		action: 'Create or update a user',
-		description:
-			'Make sure a user with this email exists with this name and role: creates them, updates what differs, or leaves them alone',
+		description: 'Create a new record, or update the current one if it already exists (upsert)',
 		routing: {
 			request: { method: 'POST', url: '/users' },
 			send: { preSend: [validateNewUser] },
