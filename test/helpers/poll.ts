@@ -52,15 +52,19 @@ export class PollingTrigger {
 		return this.workflow.getStaticData('node', this.node);
 	}
 
-	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<INodeExecutionData[][] | null> {
-		const context = new PollContext(
+	/** n8n-core's context for one poll. */
+	context(mode: 'trigger' | 'manual' = 'trigger'): IPollFunctions {
+		return new PollContext(
 			this.workflow,
 			this.node,
 			additionalData(this.credentials, this.workflow),
 			mode,
 			mode === 'manual' ? 'manual' : 'activate',
 		) as unknown as IPollFunctions;
-		return await triggerType.poll.call(context);
+	}
+
+	async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<INodeExecutionData[][] | null> {
+		return await triggerType.poll.call(this.context(mode));
 	}
 
 	/** The events of one poll, as the workflow's items would hold them. */

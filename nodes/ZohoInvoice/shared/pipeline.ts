@@ -13,7 +13,8 @@ import { requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import { booleanParameter, positiveIntegerParameter } from './parameters';
 import { withinRateLimits } from './rateLimits';
-import { waitsOutRateLimits, zohoConnection } from './transport';
+import { shareWithinRun } from './runScope';
+import { zohoConnection } from './transport';
 
 /** How many records a list operation wants: Return All, or up to Limit. */
 function wantedRecords(context: IExecutePaginationFunctions): number {
@@ -93,18 +94,24 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 	): Promise<INodeExecutionData[]> {
 		const node = this.getNode();
 		const itemIndex = this.getItemIndex();
-		const name = `${String(this.getNodeParameter('resource'))}:${String(this.getNodeParameter('operation'))}`;
+		// Resource and operation take no expressions: the same for every item of the run.
+		const name = await shareWithinRun(
+			this,
+			'operation',
+			async () =>
+				`${String(this.getNodeParameter('resource'))}:${String(this.getNodeParameter('operation'))}`,
+		);
 		const found = operations.get(name);
 		if (!found)
 			throw new NodeOperationError(node, `The node has no operation ${name}`, { itemIndex });
 		const { resource, operation } = found;
 
 		const connection = await zohoConnection(this);
-		const waitOut = waitsOutRateLimits(this);
+		const waitOut = connection.waitsOutRateLimits;
 		const source: AnswerSource = {
 			node,
 			failure: {
-				host: new URL(connection.apiUrl).host,
+				host: connection.host,
 				noun: resource.record,
 				itemIndex,
 				waitsOutRateLimits: waitOut,

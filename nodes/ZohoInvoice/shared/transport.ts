@@ -30,9 +30,13 @@ export interface ZohoConnection {
 	credentialType: string;
 	apiUrl: string;
 	organizationId: string;
+	/** For messages: where the requests go. */
+	host: string;
 	/** One rate governor per organization: API base URL and organization id. */
 	organizationKey: string;
 	simultaneousCalls: number;
+	/** Request Options → Wait Out Rate Limits (a node setting, read with the credential). */
+	waitsOutRateLimits: boolean;
 }
 
 function parameter(context: ZohoContext, name: string, fallback: unknown): unknown {
@@ -64,12 +68,18 @@ async function readConnection(context: ZohoContext): Promise<ZohoConnection> {
 		credentialType,
 		apiUrl,
 		organizationId,
+		host: new URL(apiUrl).host,
 		organizationKey: `${apiUrl}\n${organizationId}`,
 		simultaneousCalls: ZOHO_LIMITS.simultaneousCalls[plan],
+		waitsOutRateLimits: waitsOutRateLimits(context),
 	};
 }
 
-/** Read once per run of the node (n8n reads credentials from its database on each call), else per call. */
+/**
+ * Read once per run of the node, else per call: n8n reads credentials from
+ * its database on each call, and evaluating parameters is n8n's costliest
+ * step per item.
+ */
 export async function zohoConnection(context: ZohoContext): Promise<ZohoConnection> {
 	if ('getExecuteData' in context && 'getItemIndex' in context) {
 		return await shareWithinRun(context, 'connection', async () => await readConnection(context));
@@ -78,7 +88,7 @@ export async function zohoConnection(context: ZohoContext): Promise<ZohoConnecti
 }
 
 /** Request Options → Wait Out Rate Limits; the trigger and the editor's pickers always wait. */
-export function waitsOutRateLimits(context: ZohoContext): boolean {
+function waitsOutRateLimits(context: ZohoContext): boolean {
 	const value = parameter(context, 'requestOptions.waitOutRateLimits', true);
 	if (typeof value !== 'boolean') {
 		throw new NodeOperationError(
@@ -156,11 +166,11 @@ async function sendZohoRequest(
 	request: ZohoRequest,
 ): Promise<{ envelope: Record<string, unknown>; source: AnswerSource }> {
 	const connection = await zohoConnection(context);
-	const waitOut = waitsOutRateLimits(context);
+	const waitOut = connection.waitsOutRateLimits;
 	const source: AnswerSource = {
 		node: context.getNode(),
 		failure: {
-			host: new URL(connection.apiUrl).host,
+			host: connection.host,
 			noun: request.noun,
 			itemIndex: itemIndexOf(context),
 			waitsOutRateLimits: waitOut,

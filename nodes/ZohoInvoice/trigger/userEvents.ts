@@ -55,7 +55,10 @@ interface Change {
 }
 
 /** Every change from the remembered users to the listed ones. */
-function changesBetween(remembered: Map<string, RememberedUser>, listed: ListedUser[]): Change[] {
+export function changesBetween(
+	remembered: Map<string, RememberedUser>,
+	listed: ListedUser[],
+): Change[] {
 	const changes: Change[] = [];
 	const seen = new Set<string>();
 	for (const user of listed) {
