@@ -104,9 +104,9 @@ function unreachable(error: unknown, accountsUrl: string): Error {
 			return new TokenRefusedError(
 				`${CREDENTIAL}: ${tokenProblem(body.error, `at ${accountsUrl}`)}`,
 			);
-		return new TokenRefusedError(
-			`${CREDENTIAL}: ${where} answered HTTP ${failure.status} instead of a token (${preview(failure.body ?? '', 80)}). ${check}`,
-		);
+		const message = `${CREDENTIAL}: ${where} answered HTTP ${failure.status} instead of a token (${preview(failure.body ?? '', 80)}). ${check}`;
+		// A server error may pass in a moment: only a refusal (4xx) is worth remembering.
+		return failure.status >= 500 ? new Error(message) : new TokenRefusedError(message);
 	}
 	switch (failure.networkCode) {
 		case 'ECONNREFUSED':
