@@ -1,3 +1,16 @@
+import { DirectoryLoader } from 'n8n-core';
+import type { INodeType } from 'n8n-workflow';
+
+import { ZohoInvoice } from '../../../../nodes/ZohoInvoice/ZohoInvoice.node';
+import { userResource } from '../../../../nodes/ZohoInvoice/resources/user';
+import {
+	authenticationProperty,
+	requestOptionsProperty,
+	resourceProperties,
+	resourceSelector,
+} from '../../../../nodes/ZohoInvoice/shared/descriptions';
+import type { ZohoResource } from '../../../../nodes/ZohoInvoice/shared/descriptions';
+import { zohoRequestPipeline } from '../../../../nodes/ZohoInvoice/shared/pipeline';
 import { runNode, runWorkflow } from '../../../helpers/engine';
 import { useSandbox } from '../../../helpers/sandbox';
 import { selfClientCredentials } from '../../../helpers/credentials';
@@ -118,5 +131,117 @@ describe("n8n's Retry On Fail", () => {
 		expect(items.map((item) => item.json.user_id)).toEqual(['982000000554041']);
 		expect(sandbox.apiRequests()).toHaveLength(2);
 		expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+	});
+});
+
+describe('A second resource is a folder and one line: the pipeline learns from the operation', () => {
+	const fixture = useSandbox({ users: 5 });
+
+	/** What a resources/contact/ folder would export; Zoho's contacts answer under `contacts`. */
+	const contactResource: ZohoResource = {
+		name: 'Contact',
+		value: 'contact',
+		record: 'contact',
+		operations: [
+			{
+				option: {
+					name: 'Get Many',
+					value: 'getAll',
+					action: 'Get many contacts',
+					routing: { request: { method: 'GET', url: '/contacts' } },
+				},
+				fields: [
+					{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false },
+					{ displayName: 'Limit', name: 'limit', type: 'number', default: 50 },
+				],
+				output: { list: 'contacts' },
+			},
+		],
+		defaultOperation: undefined as never,
+	};
+	contactResource.defaultOperation = contactResource.operations[0];
+
+	/** The node with the Contacts entry added to its resources, as its file would have it. */
+	function nodeWith(resources: ZohoResource[]): INodeType {
+		const { description } = new ZohoInvoice();
+		const type: INodeType = {
+			description: {
+				...description,
+				requestOperations: { pagination: zohoRequestPipeline(resources) },
+				properties: [
+					authenticationProperty,
+					resourceSelector(resources),
+					...resources.flatMap(resourceProperties),
+					requestOptionsProperty,
+				],
+			},
+		};
+		DirectoryLoader.applyDeclarativeNodeOptionParameters(type);
+		return type;
+	}
+
+	test('a Contacts Get Many pages its `contacts`, with the errors and pairing of every request', async () => {
+		const { sandbox, credentials } = fixture;
+		const page = (number: number, hasMore: boolean) =>
+			JSON.stringify({
+				code: 0,
+				message: 'success',
+				contacts: [{ contact_id: `${number}01` }, { contact_id: `${number}02` }],
+				page_context: { page: number, has_more_page: hasMore },
+			});
+		sandbox.injectFault({
+			status: 200,
+			body: page(1, true),
+			match: (request) => request.path.endsWith('/contacts') && request.query.page === '1',
+		});
+		sandbox.injectFault({
+			status: 200,
+			body: page(2, false),
+			match: (request) => request.path.endsWith('/contacts') && request.query.page === '2',
+		});
+		const output = await runNode({
+			credentials,
+			nodeType: nodeWith([userResource, contactResource]),
+			parameters: { resource: 'contact', operation: 'getAll', returnAll: true },
+		});
+		expect(output).toEqual(
+			['101', '102', '201', '202'].map((id) => ({
+				json: { contact_id: id },
+				pairedItem: { item: 0 },
+			})),
+		);
+		expect(sandbox.apiRequests().map((request) => request.query)).toEqual([
+			{ page: '1', per_page: '200' },
+			{ page: '2', per_page: '200' },
+		]);
+		// Zoho's 404 for it names a contact, not a user.
+		const error = await failure(
+			runNode({
+				credentials,
+				nodeType: nodeWith([userResource, contactResource]),
+				parameters: { resource: 'contact', operation: 'getAll', returnAll: true },
+			}),
+		);
+		expect(error.message).toBe('Invalid URL Passed');
+		expect(error.description).toMatch(/Region, or its API URL/);
+	});
+});
+
+describe("Zoho's 'Invalid URL Passed'", () => {
+	const fixture = useSandbox({ users: 5 });
+
+	test('points at the Region or the custom API URL, not at the user', async () => {
+		const { sandbox, credentials } = fixture;
+		credentials.set(
+			'zohoInvoiceApi',
+			selfClientCredentials(sandbox, { customApiUrl: `${sandbox.url}/invoice/v2` }),
+		);
+		const error = await failure(runNode({ credentials, parameters: getUser('982000000554041') }));
+		expect(error.httpCode).toBe('404');
+		expect(error.message).toBe('Invalid URL Passed');
+		expect(error.description).toMatch(
+			/Check the credential's Region, or its API URL if it is Custom: it must end in \/invoice\/v3/,
+		);
+		expect(error.description).not.toMatch(/User field/);
 	});
 });
