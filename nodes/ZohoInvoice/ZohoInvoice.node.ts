@@ -5,10 +5,11 @@ import { searchUsers } from './listSearch/searchUsers';
 import { userResource } from './resources/user';
 import {
 	authenticationProperty,
-	zohoCredentials,
 	requestOptionsProperty,
 	resourceProperties,
 	resourceSelector,
+	zohoCredentials,
+	zohoIcon,
 } from './shared/descriptions';
 import { zohoRequestPipeline } from './shared/pipeline';
 import { ORGANIZATION_HEADER, apiBaseUrlExpression } from './shared/zoho';
@@ -20,7 +21,7 @@ export class ZohoInvoice implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Zoho Invoice',
 		name: 'zohoInvoice',
-		icon: { light: 'file:zohoInvoice.svg', dark: 'file:zohoInvoice.dark.svg' },
+		icon: zohoIcon,
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

@@ -6,14 +6,14 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { authenticationProperty, zohoCredentials } from './shared/descriptions';
+import { authenticationProperty, zohoCredentials, zohoIcon } from './shared/descriptions';
 import { eventsProperty, pollUserEvents } from './trigger/userEvents';
 
 export class ZohoInvoiceTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Zoho Invoice Trigger',
 		name: 'zohoInvoiceTrigger',
-		icon: { light: 'file:zohoInvoice.svg', dark: 'file:zohoInvoice.dark.svg' },
+		icon: zohoIcon,
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',

@@ -60,16 +60,23 @@ export class CredentialStore {
 	}
 }
 
+/** Where the sandbox is, as both credentials name it. */
+function sandboxConnection(sandbox: ZohoSandbox) {
+	return {
+		region: 'custom',
+		customApiUrl: sandbox.apiUrl,
+		customAccountsUrl: sandbox.accountsUrl,
+		organizationId: sandbox.organizationId,
+	};
+}
+
 /** What a Self Client credential for the sandbox holds. */
 export function selfClientCredentials(
 	sandbox: ZohoSandbox,
 	overrides: IDataObject = {},
 ): ICredentialDataDecryptedObject {
 	return {
-		region: 'custom',
-		customApiUrl: sandbox.apiUrl,
-		customAccountsUrl: sandbox.accountsUrl,
-		organizationId: sandbox.organizationId,
+		...sandboxConnection(sandbox),
 		clientId: sandbox.selfClient.clientId,
 		clientSecret: sandbox.selfClient.clientSecret,
 		refreshToken: sandbox.selfClient.refreshToken,
@@ -84,10 +91,7 @@ export function oauth2Credentials(
 	oauthTokenData?: IDataObject,
 ): ICredentialDataDecryptedObject {
 	return {
-		region: 'custom',
-		customApiUrl: sandbox.apiUrl,
-		customAccountsUrl: sandbox.accountsUrl,
-		organizationId: sandbox.organizationId,
+		...sandboxConnection(sandbox),
 		clientId: sandbox.oauthClient.clientId,
 		clientSecret: sandbox.oauthClient.clientSecret,
 		...(oauthTokenData ? { oauthTokenData } : {}),

@@ -111,6 +111,12 @@ export function resourceSelector(resources: ZohoResource[]): INodeProperties {
 	};
 }
 
+/** Both nodes' icon: the files sit beside the node files. */
+export const zohoIcon = {
+	light: 'file:zohoInvoice.svg',
+	dark: 'file:zohoInvoice.dark.svg',
+} as const;
+
 /** Both nodes take either credential, chosen by the Authentication parameter. */
 export const zohoCredentials: INodeCredentialDescription[] = [
 	{

@@ -1,6 +1,18 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
+/** An item's input refused before anything is sent: what is wrong, and what to give instead. */
+export function invalidInput(
+	context: IExecuteSingleFunctions,
+	message: string,
+	description: string,
+): NodeOperationError {
+	return new NodeOperationError(context.getNode(), message, {
+		itemIndex: context.getItemIndex(),
+		description,
+	});
+}
+
 /**
  * Parameters an expression can fill with any type. Each is checked for the
  * type the node needs, and a wrong one named, instead of being coerced into

@@ -1,7 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ZohoOperation } from '../../shared/descriptions';
-import { userRoleField } from './userRole';
+import { additionalFieldsWithRole } from './userRole';
 import { validateNewUser } from './userValidation';
 
 export const nameField: INodeProperties = {
@@ -37,18 +37,7 @@ export const create: ZohoOperation = {
 			send: { preSend: [validateNewUser] },
 		},
 	},
-	fields: [
-		nameField,
-		emailField,
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [userRoleField],
-		},
-	],
+	fields: [nameField, emailField, additionalFieldsWithRole],
 	// Zoho's reference answers Create without the new user's id; it is passed on when Zoho sends one.
 	output: {
 		message: async (_context, answer) => ({

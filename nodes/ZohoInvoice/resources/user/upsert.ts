@@ -6,7 +6,7 @@ import { booleanParameter } from '../../shared/parameters';
 import { emailField, nameField } from './create';
 import { userDirectory } from './userDirectory';
 import type { ListedUser } from './userDirectory';
-import { userRoleField } from './userRole';
+import { additionalFieldsWithRole } from './userRole';
 import { validateNewUser } from './userValidation';
 
 type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[string] }>;
@@ -100,14 +100,7 @@ export const upsert: ZohoOperation = {
 	fields: [
 		{ ...emailField, description: 'The user to create or update, found by this address' },
 		nameField,
-		{
-			displayName: 'Additional Fields',
-			name: 'additionalFields',
-			type: 'collection',
-			placeholder: 'Add Field',
-			default: {},
-			options: [userRoleField],
-		},
+		additionalFieldsWithRole,
 		{
 			displayName: 'Options',
 			name: 'options',

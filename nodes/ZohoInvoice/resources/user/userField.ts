@@ -1,4 +1,3 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteSingleFunctions,
@@ -8,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { preview } from '../../shared/errors';
+import { invalidInput } from '../../shared/parameters';
 import { userDirectory } from './userDirectory';
 import type { ListedUser } from './userDirectory';
 import { isEmail } from './userValidation';
@@ -23,28 +23,17 @@ export interface NamedUser {
 	listed?: ListedUser;
 }
 
-function refuse(
-	context: IExecuteSingleFunctions,
-	message: string,
-	description: string,
-): NodeOperationError {
-	return new NodeOperationError(context.getNode(), message, {
-		itemIndex: context.getItemIndex(),
-		description,
-	});
-}
-
 async function findByEmail(context: IExecuteSingleFunctions, email: string): Promise<NamedUser> {
 	const matches = (await userDirectory(context)).withEmail(email);
 	if (matches.length === 1) return { userId: matches[0].user_id, listed: matches[0] };
 	if (matches.length === 0) {
-		throw refuse(
+		throw invalidInput(
 			context,
 			`No user in this organization has the email address ${email}`,
 			"Check the User field's email address, or pick the user From List.",
 		);
 	}
-	throw refuse(
+	throw invalidInput(
 		context,
 		`${matches.length} users in this organization have the email address ${email}`,
 		`Pick the user By ID instead: ${matches.map((user) => user.user_id).join(', ')}.`,
@@ -58,7 +47,7 @@ export async function resolveUser(context: IExecuteSingleFunctions): Promise<Nam
 	if (locator?.mode === 'email') {
 		const email = typeof value === 'string' ? value.trim() : value;
 		if (typeof email !== 'string' || !isEmail(email)) {
-			throw refuse(
+			throw invalidInput(
 				context,
 				`User: ${typeof email === 'string' ? `"${preview(email, 60)}"` : `${typeof email} ${preview(email, 60)}`} is not an email address`,
 				'Give the email address of a user in this organization, like name@example.com.',
@@ -69,7 +58,7 @@ export async function resolveUser(context: IExecuteSingleFunctions): Promise<Nam
 	if (typeof value === 'number') {
 		// JSON numbers above 2^53 were rounded when the input was parsed: they name another user.
 		if (!Number.isSafeInteger(value) || value < 1) {
-			throw refuse(
+			throw invalidInput(
 				context,
 				`User: the number ${preview(value, 40)} cannot be an exact Zoho user ID`,
 				'Numbers above 9007199254740991 lose their last digits before the node sees them, and would name another user. Pass user IDs as text (a string), e.g. "982000000554041".',
@@ -79,7 +68,7 @@ export async function resolveUser(context: IExecuteSingleFunctions): Promise<Nam
 	}
 	const text = typeof value === 'string' ? value.trim() : '';
 	if (!USER_ID_PATTERN.test(text)) {
-		throw refuse(
+		throw invalidInput(
 			context,
 			text ? `User: "${preview(text, 60)}" is not a Zoho user ID` : 'User: no user given',
 			'A Zoho user ID is made of digits only, like 982000000554041. Pick the user From List, or find them By Email.',

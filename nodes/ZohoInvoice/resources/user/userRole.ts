@@ -18,3 +18,13 @@ export const userRoleField: INodeProperties = {
 	description: 'What the user may do in Zoho Invoice',
 	routing: { send: { type: 'body', property: 'user_role' } },
 };
+
+/** Create's and Create or Update's optional fields: the role. */
+export const additionalFieldsWithRole: INodeProperties = {
+	displayName: 'Additional Fields',
+	name: 'additionalFields',
+	type: 'collection',
+	placeholder: 'Add Field',
+	default: {},
+	options: [userRoleField],
+};

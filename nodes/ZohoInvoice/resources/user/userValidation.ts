@@ -1,7 +1,7 @@
-import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { preview } from '../../shared/errors';
+import { invalidInput } from '../../shared/parameters';
 
 /** The longest address email standards allow: longer is refused before any check runs on it. */
 const MAX_EMAIL_LENGTH = 254;
@@ -18,17 +18,6 @@ export function isEmail(value: string): boolean {
 	const domain = value.slice(at + 1);
 	const dot = domain.indexOf('.');
 	return dot > 0 && !domain.endsWith('.');
-}
-
-function invalid(
-	context: IExecuteSingleFunctions,
-	message: string,
-	description: string,
-): NodeOperationError {
-	return new NodeOperationError(context.getNode(), message, {
-		itemIndex: context.getItemIndex(),
-		description,
-	});
 }
 
 /** Says what came instead of text, quoting at most a short start of it. */
@@ -51,21 +40,21 @@ export function checkUserFields(
 	const { name, email, user_role: role } = body;
 	if (complete || name !== undefined) {
 		if (typeof name !== 'string') {
-			throw invalid(
+			throw invalidInput(
 				context,
 				`Name: expected text, got ${name === undefined ? 'nothing' : given(name)}`,
 				"Give the user's full name, e.g. Jane Doe.",
 			);
 		}
 		if (name.trim() === '')
-			throw invalid(
+			throw invalidInput(
 				context,
 				'Name: a name is required',
 				"Give the user's full name, e.g. Jane Doe.",
 			);
 	}
 	if ((complete || email !== undefined) && (typeof email !== 'string' || !isEmail(email))) {
-		throw invalid(
+		throw invalidInput(
 			context,
 			typeof email === 'string' || email === undefined
 				? `Email: ${email === undefined ? 'nothing given' : `${given(email)} is not an email address`}`
@@ -74,7 +63,7 @@ export function checkUserFields(
 		);
 	}
 	if (role !== undefined && (typeof role !== 'string' || role.trim() === '')) {
-		throw invalid(
+		throw invalidInput(
 			context,
 			typeof role === 'string'
 				? 'Role: no role given'
