@@ -113,3 +113,6 @@ export async function n8nEnvironment(userFolder: string): Promise<NodeJS.Process
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 	};
 }
+
+/** For harnesses that start several n8n processes and the services they share. */
+export { freePort };

@@ -92,6 +92,11 @@ export class AccountsServer {
 		return token && token.expiresAt > Date.now() ? token : undefined;
 	}
 
+	/** Every access token issued so far, oldest first (for checking that none is ever printed). */
+	issuedAccessTokens(): string[] {
+		return [...this.accessTokens.keys()];
+	}
+
 	/** Every access token issued so far stops working, as when Zoho drops tokens early. */
 	expireAccessTokens(): void {
 		for (const token of this.accessTokens.values()) token.expiresAt = 0;
