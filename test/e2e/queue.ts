@@ -19,6 +19,7 @@ import {
 	chmodSync,
 	mkdirSync,
 	mkdtempSync,
+	readFileSync,
 	readdirSync,
 	rmSync,
 	writeFileSync,
@@ -698,6 +699,36 @@ function checkTriggerPolls(
 	return { ok, message };
 }
 
+/** With QUEUE_BENCHMARKS=1, the figures replace the "Queue mode" section of BENCHMARKS.md. */
+function writeBenchmarksSection(allFigures: Figures[], pollFigures: string): void {
+	const file = join(__dirname, '../../BENCHMARKS.md');
+	const current = readFileSync(file, 'utf8');
+	const start = current.indexOf('\n## Queue mode');
+	const rows = allFigures.map(
+		(figures) =>
+			`| ${figures.scenario} | ${figures.executions.byStatus.success ?? 0}/${figures.executions.total} | ${Object.values(figures.executionsPerWorker).join(' + ')} | ${figures.tokenRequests} | ${figures.status429} | ${figures.wallSeconds} s | ${figures.floorSeconds !== undefined ? `${figures.floorSeconds} s (${(figures.wallSeconds / figures.floorSeconds).toFixed(2)} ×)` : '-'} |`,
+	);
+	const section = `
+## Queue mode
+
+Produced by \`QUEUE_BENCHMARKS=1 npm run test:e2e:queue\` (${new Date().toISOString()}): n8n 2.41.1 in queue mode on this
+machine (Debian's PostgreSQL 15, Redis, an n8n main process and two workers, each with the package from its
+\`npm pack\` tarball), 40 webhook calls at once, each execution a Self Client Get Many (limit 5) then a Get of
+each of the 5 users: 240 API calls a scenario. Start-up and stop times: ${JSON.stringify(timings)} (seconds).
+
+| Scenario | Executions succeeded | Per worker | Token requests | 429s seen | Wall time | Floor (100 calls a minute) |
+|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+- basic: no limits in the sandbox. limits: the sandbox enforces Zoho's 10 simultaneous and 100 a rolling minute;
+  each worker paces itself to them, so together they exceed them and wait out the 429s. expiry: every access
+  token expires after 120 of the 240 calls.
+- Trigger (published for the whole run, polling every minute): ${pollFigures}
+`;
+	writeFileSync(file, (start < 0 ? current : current.slice(0, start)).trimEnd() + '\n' + section);
+	console.log(\`Queue mode section written to \${file}\`);
+}
+
 // ---- The run --------------------------------------------------------------------
 
 function selectedScenarios(): { scenarios: Scenario[]; chosen: boolean } {
@@ -866,6 +897,7 @@ async function main(): Promise<number> {
 	printSummary(allFigures);
 	if (pollFigures) console.log(`Trigger: ${pollFigures}`);
 	console.log('Timings (s):', JSON.stringify(timings));
+	if (process.env.QUEUE_BENCHMARKS) writeBenchmarksSection(allFigures, pollFigures);
 	if (process.env.QUEUE_FIGURES) {
 		writeFileSync(
 			process.env.QUEUE_FIGURES,
