@@ -726,7 +726,7 @@ ${rows.join('\n')}
 - Trigger (published for the whole run, polling every minute): ${pollFigures}
 `;
 	writeFileSync(file, (start < 0 ? current : current.slice(0, start)).trimEnd() + '\n' + section);
-	console.log(\`Queue mode section written to \${file}\`);
+	console.log(`Queue mode section written to ${file}`);
 }
 
 // ---- The run --------------------------------------------------------------------
