@@ -93,11 +93,16 @@ function tokenProblem(error: string, where: string): string {
 }
 
 /** Why no answer came from the accounts server, naming the host; never the request, which holds the secrets. */
-function unreachable(error: unknown, accountsUrl: string): Error {
+function unreachable(error: unknown, accountsUrl: string, pastDeadline: boolean): Error {
 	const failure = readHttpFailure(error);
 	const where = `the Zoho accounts server at ${accountsUrl}`;
 	const check =
 		'Check the Region (or the Accounts URL of a Custom region) and that n8n can reach the internet.';
+	const late = () =>
+		new Error(
+			`${CREDENTIAL}: ${where} did not answer within ${settings.timeoutMs / 1000} s. Try again later. ${check}`,
+		);
+	if (pastDeadline) return late();
 	if (failure.status !== undefined) {
 		const body = failure.body as IDataObject | undefined;
 		if (typeof body?.error === 'string')
@@ -119,9 +124,7 @@ function unreachable(error: unknown, accountsUrl: string): Error {
 		case 'ECONNABORTED':
 		case 'ETIMEDOUT':
 		case 'ESOCKETTIMEDOUT':
-			return new Error(
-				`${CREDENTIAL}: ${where} did not answer within ${settings.timeoutMs / 1000} s. Try again later. ${check}`,
-			);
+			return late();
 		default:
 			return new Error(
 				`${CREDENTIAL}: could not reach ${where}${failure.reason ? ` (${preview(failure.reason, 80)})` : ''}. ${check}`,
@@ -134,6 +137,9 @@ async function requestAccessToken(
 	credentials: ICredentialDataDecryptedObject,
 	accountsUrl: string,
 ): Promise<{ accessToken: string; expiresInSeconds: number }> {
+	// The deadline for the whole request: `timeout` below is an idle timeout only, which a
+	// server answering a byte at a time never reaches.
+	const deadline = AbortSignal.timeout(settings.timeoutMs);
 	let response: unknown;
 	try {
 		response = await helper.helpers.httpRequest({
@@ -148,9 +154,10 @@ async function requestAccessToken(
 			}).toString(),
 			json: true,
 			timeout: settings.timeoutMs,
+			abortSignal: deadline,
 		});
 	} catch (error) {
-		throw unreachable(error, accountsUrl);
+		throw unreachable(error, accountsUrl, deadline.aborted);
 	}
 	const answer =
 		typeof response === 'object' && response !== null ? (response as IDataObject) : undefined;
