@@ -153,10 +153,23 @@ function networkMessage(
 	}
 }
 
-/** A short, quoted look at an answer that was not what Zoho sends, for the message. */
+/**
+ * A short, quoted look at an answer that was not what Zoho sends, for the message. Numbers as
+ * JavaScript writes them: JSON would call NaN and Infinity "null".
+ */
 export function preview(value: unknown, length = 120): string {
-	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+	const text =
+		typeof value === 'string' || typeof value === 'number'
+			? String(value)
+			: (JSON.stringify(value) ?? String(value));
 	return text.length > length ? `${text.slice(0, length)}…` : text;
+}
+
+/** A value given where another type was expected, for "got …": strings quoted, numbers as JavaScript writes them. */
+export function quoted(value: unknown, length = 40): string {
+	return typeof value === 'number'
+		? String(value)
+		: preview(JSON.stringify(value) ?? String(value), length);
 }
 
 function messageAndDescription(

@@ -1,6 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
+import { quoted } from './errors';
+
 /** An item's input refused before anything is sent: what is wrong, and what to give instead. */
 export function invalidInput(
 	context: IExecuteSingleFunctions,
@@ -24,10 +26,7 @@ function wrongType(
 	expected: string,
 	value: unknown,
 ) {
-	const got =
-		value === undefined
-			? 'nothing'
-			: `${typeof value} ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`;
+	const got = value === undefined ? 'nothing' : `${typeof value} ${quoted(value)}`;
 	return new NodeOperationError(
 		context.getNode(),
 		`${displayName}: expected ${expected}, got ${got}`,

@@ -9,7 +9,7 @@ import type {
 
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
-import { requestFailedError } from './errors';
+import { quoted, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import type { Page } from './pagination';
 import { withinRateLimits } from './rateLimits';
@@ -96,7 +96,7 @@ function waitsOutRateLimits(context: ZohoContext): boolean {
 			'Wait Out Rate Limits: expected true or false',
 			{
 				itemIndex: itemIndexOf(context),
-				description: `Got ${typeof value} ${JSON.stringify(value)?.slice(0, 40)}. Turn the option on or off, or make its expression give a boolean.`,
+				description: `Got ${typeof value} ${quoted(value)}. Turn the option on or off, or make its expression give a boolean.`,
 			},
 		);
 	}
