@@ -1,0 +1,103 @@
+import { MAX_PAGES } from '../../../../nodes/ZohoInvoice/shared/pagination';
+import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
+import { runNode } from '../../../helpers/engine';
+import { useSandbox } from '../../../helpers/sandbox';
+import type { ZohoSandbox } from '../../../sandbox/server';
+
+/**
+ * Paging Zoho's lists (shared/pagination.ts) when something between n8n and Zoho ignores the
+ * `page` parameter and keeps saying more pages follow. Issue 9, break 7.
+ */
+
+type NodeError = Error & { description?: string };
+
+const USERS_PATH = '/invoice/v3/users';
+
+const listedUser = (id: number) => ({
+	user_id: String(982000000600000 + id),
+	name: `Listed ${id}`,
+	email: `listed${id}@zylker.org`,
+	status: 'active',
+});
+
+const page = (users: object[]) =>
+	JSON.stringify({
+		code: 0,
+		message: 'success',
+		users,
+		page_context: { page: 1, per_page: 200, has_more_page: true },
+	});
+
+const getAllUsers = { resource: 'user', operation: 'getAll', returnAll: true };
+const getByEmail = {
+	resource: 'user',
+	operation: 'get',
+	userId: { __rl: true, mode: 'email', value: 'listed1@zylker.org' },
+};
+
+async function failure(promise: Promise<unknown>): Promise<NodeError> {
+	return await promise.then(
+		() => {
+			throw new Error('expected the run to fail');
+		},
+		(error: NodeError) => error,
+	);
+}
+
+/** A proxy that answers every listing with the same page, saying more follow. */
+function ignorePageParameter(sandbox: ZohoSandbox) {
+	sandbox.injectFault({
+		status: 200,
+		body: page([listedUser(1), listedUser(2)]),
+		times: 50,
+		match: (request) => request.path === USERS_PATH,
+	});
+}
+
+/** A proxy that answers every listing with a new page, saying more follow: a list without end. */
+function neverEndingList(sandbox: ZohoSandbox, pages: number) {
+	for (let index = 0; index < pages; index++) {
+		sandbox.injectFault({
+			status: 200,
+			body: page([listedUser(index)]),
+			match: (request) => request.path === USERS_PATH,
+		});
+	}
+}
+
+describe('A list that never ends (issue 9, break 7)', () => {
+	const fixture = useSandbox();
+
+	beforeAll(() => configureRateLimits({ windowMs: 20 }));
+	afterAll(() => configureRateLimits());
+
+	test('break 7: Return All stops at the first page that repeats the one before, saying why', async () => {
+		const { sandbox, credentials } = fixture;
+		ignorePageParameter(sandbox);
+		const error = await failure(runNode({ credentials, parameters: getAllUsers }));
+		expect(error.message).toBe('Zoho sent page 2 with the same records as page 1');
+		expect(error.description).toMatch(/ignoring the page parameter/);
+		expect(sandbox.apiRequests().map((request) => request.query.page)).toEqual(['1', '2']);
+	});
+
+	test('break 7: the By Email lookup stops there too, and acts on nobody', async () => {
+		const { sandbox, credentials } = fixture;
+		ignorePageParameter(sandbox);
+		const error = await failure(runNode({ credentials, parameters: getByEmail }));
+		expect(error.message).toBe('Zoho sent page 2 with the same records as page 1');
+		expect(
+			sandbox.apiRequests().map((request) => `${request.path}?page=${request.query.page}`),
+		).toEqual([`${USERS_PATH}?page=1`, `${USERS_PATH}?page=2`]);
+	});
+
+	// One list operation is enough here (each request through n8n's engine costs a few ms): the
+	// By Email lookup pages with the same collectPages, and its repeat test above shows it stops.
+	test(`break 7: Return All stops after ${MAX_PAGES} pages of new records that never end, saying why`, async () => {
+		const { sandbox, credentials } = fixture;
+		neverEndingList(sandbox, MAX_PAGES + 1);
+		const error = await failure(runNode({ credentials, parameters: getAllUsers }));
+		expect(error.message).toBe(`Zoho kept saying more pages follow after ${MAX_PAGES} pages`);
+		expect(error.description).toMatch(/more than any organization holds/);
+		expect(sandbox.apiRequests()).toHaveLength(MAX_PAGES);
+	});
+});
