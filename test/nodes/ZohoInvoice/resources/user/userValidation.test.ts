@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { runNode } from '../../../../helpers/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 
@@ -53,5 +55,99 @@ describe('Names and emails reach Zoho exactly as given, in the JSON body and now
 		).toEqual([
 			['PUT', '/invoice/v3/users/982000000554042', { name: fields.name, email: fields.email }],
 		]);
+	});
+});
+
+describe('Name, email and role are checked in linear time, and named by type (issue 9, break 4 and smaller breaks)', () => {
+	const fixture = useSandbox();
+
+	type NodeError = Error & { description?: string };
+
+	async function createFailure(fields: IDataObject): Promise<NodeError> {
+		const { credentials } = fixture;
+		return await runNode({
+			credentials,
+			items: [fields],
+			parameters: {
+				resource: 'user',
+				operation: 'create',
+				name: '={{ $json.name }}',
+				email: '={{ $json.email }}',
+				additionalFields: 'role' in fields ? { userRole: '={{ $json.role }}' } : {},
+			},
+		}).then(
+			() => {
+				throw new Error('expected the run to fail');
+			},
+			(error: NodeError) => error,
+		);
+	}
+
+	test("break 4: Create with 'a@' + 80,000 dots + '@' is refused at once, quoting only a short start of it", async () => {
+		const { sandbox } = fixture;
+		const email = `a@${'.'.repeat(80_000)}@`;
+		const started = Date.now();
+		const error = await createFailure({ name: 'Jane Doe', email });
+		expect(Date.now() - started).toBeLessThan(1_000);
+		expect(error.message).toMatch(/^Email: "a@\.+…" is not an email address$/);
+		expect(error.message.length).toBeLessThan(100);
+		expect(JSON.stringify({ m: error.message, d: error.description }).length).toBeLessThan(300);
+		expect(sandbox.apiRequests()).toHaveLength(0);
+	});
+
+	test('break 4: an address longer than 254 characters, the most email allows, is refused before sending', async () => {
+		const { sandbox } = fixture;
+		const email = `${'a'.repeat(250)}@b.co`;
+		const error = await createFailure({ name: 'Jane Doe', email });
+		expect(error.message).toMatch(/^Email: "a{60}…" is not an email address$/);
+		expect(sandbox.apiRequests()).toHaveLength(0);
+	});
+
+	test.each([
+		['a number', 42, 'Name: expected text, got number 42'],
+		['true', true, 'Name: expected text, got boolean true'],
+		['an object', { first: 'Jane' }, 'Name: expected text, got object {"first":"Jane"}'],
+	])(
+		'a name given as %s says text was expected, not that none was given',
+		async (_label, name, message) => {
+			const { sandbox } = fixture;
+			const error = await createFailure({ name, email: 'jane@zylker.org' });
+			expect(error.message).toBe(message);
+			expect(sandbox.apiRequests()).toHaveLength(0);
+		},
+	);
+
+	test.each([
+		['a number', 7, 'Role: expected a role name, got number 7'],
+		['a list', ['admin'], 'Role: expected a role name, got object ["admin"]'],
+	])(
+		'a role given as %s says a role name was expected, not that none was given',
+		async (_label, role, message) => {
+			const { sandbox } = fixture;
+			const error = await createFailure({ name: 'Jane Doe', email: 'jane@zylker.org', role });
+			expect(error.message).toBe(message);
+			expect(sandbox.apiRequests()).toHaveLength(0);
+		},
+	);
+
+	test('an email given as a number says text was expected', async () => {
+		const error = await createFailure({ name: 'Jane Doe', email: 12345 });
+		expect(error.message).toBe('Email: expected text, got number 12345');
+	});
+
+	test('Update: a name given as a number is refused the same way, before the current record is read', async () => {
+		const { sandbox, credentials } = fixture;
+		const error = (await runNode({
+			credentials,
+			items: [{ name: 42 }],
+			parameters: {
+				resource: 'user',
+				operation: 'update',
+				userId: { __rl: true, mode: 'id', value: '982000000554042' },
+				updateFields: { name: '={{ $json.name }}' },
+			},
+		}).catch((caught) => caught)) as NodeError;
+		expect(error.message).toBe('Name: expected text, got number 42');
+		expect(sandbox.apiRequests()).toHaveLength(0);
 	});
 });
