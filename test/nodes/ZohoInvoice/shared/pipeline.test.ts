@@ -245,3 +245,53 @@ describe("Zoho's 'Invalid URL Passed'", () => {
 		expect(error.description).not.toMatch(/User field/);
 	});
 });
+
+describe('Continue On Fail over 40 mixed items, in a workflow run by n8n (held; replayed for issue 9)', () => {
+	const fixture = useSandbox({ users: 5 });
+
+	/** What each kind of item names, and what its output should be. */
+	const KINDS: Array<{ userId: { mode: string; value: string }; expected: string | RegExp }> = [
+		{ userId: { mode: 'id', value: '982000000554041' }, expected: '982000000554041' },
+		{ userId: { mode: 'id', value: '1' }, expected: 'User does not exist.' },
+		{
+			userId: { mode: 'id', value: '../organizations' },
+			expected: /^User: ".*" is not a Zoho user ID$/,
+		},
+		{ userId: { mode: 'email', value: 'user2@zylker.org' }, expected: '982000000554043' },
+		{
+			userId: { mode: 'email', value: 'nobody@zylker.org' },
+			expected: 'No user in this organization has the email address nobody@zylker.org',
+		},
+		{
+			userId: { mode: 'email', value: 'not an email' },
+			expected: 'User: "not an email" is not an email address',
+		},
+		{ userId: { mode: 'list', value: '982000000554044' }, expected: '982000000554044' },
+		{ userId: { mode: 'id', value: '' }, expected: 'User: no user given' },
+	];
+
+	test('every output item, failed or not, is paired with its input item, in order', async () => {
+		const { credentials } = fixture;
+		const items = Array.from({ length: 40 }, (_, index) => KINDS[(index * 3) % KINDS.length]);
+		const { items: output, error } = await runWorkflow({
+			credentials,
+			items: items.map(({ userId }) => ({ mode: userId.mode, value: userId.value })),
+			parameters: {
+				resource: 'user',
+				operation: 'get',
+				// The mode from the item too (n8n evaluates the whole locator), so one run mixes them.
+				userId: { __rl: true, mode: '={{ $json.mode }}', value: '={{ $json.value }}' },
+			},
+			settings: { onError: 'continueRegularOutput' },
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(40);
+		output.forEach((item, index) => {
+			expect(item.pairedItem).toEqual({ item: index });
+			const shown = item.error ? item.error.message : item.json.user_id;
+			const { expected } = items[index];
+			if (expected instanceof RegExp) expect(shown).toMatch(expected);
+			else expect(shown).toBe(expected);
+		});
+	});
+});
