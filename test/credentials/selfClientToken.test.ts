@@ -1,3 +1,6 @@
+import http from 'http';
+import type { AddressInfo } from 'net';
+
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { configureTokenRequests } from '../../credentials/selfClientToken';
@@ -210,6 +213,35 @@ describe('A token endpoint that never answers (issue 9, break 2)', () => {
 			'982000000554041',
 		]);
 		expect(sandbox.tokenRequests().length).toBe(2);
+	});
+
+	test('break 2: an accounts server that trickles its answer and never finishes fails the run by the token timeout too', async () => {
+		const { sandbox } = fixture;
+		// A byte every 100 ms: never silent long enough for an idle timeout, never done.
+		const drips: NodeJS.Timeout[] = [];
+		const trickling = http.createServer((_request, response) => {
+			response.writeHead(200, { 'Content-Type': 'application/json' });
+			drips.push(setInterval(() => response.write(' '), 100));
+		});
+		await new Promise<void>((resolve) => trickling.listen(0, '127.0.0.1', resolve));
+		const accountsUrl = `http://127.0.0.1:${(trickling.address() as AddressInfo).port}`;
+		try {
+			const { error, elapsedMs } = await settledWithin(
+				5_000,
+				runNode({
+					credentials: storeWith(sandbox, { customAccountsUrl: accountsUrl }),
+					parameters: getCurrentUser,
+				}),
+			);
+			expect(error?.message).toBe(
+				`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer within 0.5 s. Try again later. Check the Region (or the Accounts URL of a Custom region) and that n8n can reach the internet.`,
+			);
+			expect(elapsedMs).toBeLessThan(3_000);
+		} finally {
+			drips.forEach(clearInterval);
+			trickling.closeAllConnections();
+			await new Promise((resolve) => trickling.close(resolve));
+		}
 	});
 
 	test("break 2: n8n's Test button does not hang either", async () => {
