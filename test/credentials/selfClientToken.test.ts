@@ -389,6 +389,21 @@ describe('An accounts server that cannot be reached or answers something else (i
 		expect(error.message).not.toMatch(/could not reach/);
 	});
 
+	test('an HTML page with HTTP 200 from the token endpoint says it was not JSON, naming the host', async () => {
+		const { sandbox, credentials } = fixture;
+		sandbox.injectFault({
+			target: 'accounts',
+			status: 200,
+			body: '<html>Sign in</html>',
+			contentType: 'text/html',
+		});
+		const error = await failure(runNode({ credentials, parameters: getCurrentUser }));
+		expect(error.message).toBe(
+			`${CREDENTIAL}: the Zoho accounts server at ${sandbox.accountsUrl} did not answer with JSON (<html>Sign in</html>). Check the Region.`,
+		);
+		expect(sandbox.apiRequests()).toHaveLength(0);
+	});
+
 	test("an HTTP 400 with Zoho's token error says which setting is wrong", async () => {
 		const { sandbox, credentials } = fixture;
 		sandbox.injectFault({
