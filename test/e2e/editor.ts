@@ -3,6 +3,7 @@
  * in Debian's Chromium driven by playwright-core (no browser download).
  */
 import { spawn } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { existsSync, mkdirSync } from 'fs';
 import { join } from 'path';
 import { chromium } from 'playwright-core';
@@ -12,7 +13,7 @@ import type { ZohoSandbox } from '../sandbox/server';
 import { N8N_BIN, N8N_DIR, ROOT, sh, step } from './n8n';
 
 const CHROMIUM = '/usr/bin/chromium';
-const OWNER = { email: 'e2e@example.com', password: 'Zoho-e2e-1' };
+export const OWNER = { email: 'e2e@example.com', password: 'Zoho-e2e-1' };
 export const SCREENSHOTS = join(ROOT, 'e2e-artifacts');
 
 /** Debian's chromium package; installed when missing (the machines here run as root). */
@@ -37,13 +38,80 @@ async function waitForEditor(url: string, timeoutMs: number): Promise<void> {
 	throw new Error(`n8n did not come up at ${url} within ${timeoutMs / 1000} s`);
 }
 
-async function addZohoNode(page: Page, action: string): Promise<void> {
+/** A running `n8n start`: its address, and a stop that waits for it (and its task runner) to end. */
+export interface N8nServer {
+	url: string;
+	stop: () => Promise<void>;
+}
+
+/**
+ * `n8n start` in its own process group, its output kept in `output` (searched
+ * for secrets at the end), ready when the sign-in page is served.
+ */
+export async function startN8nServer(env: NodeJS.ProcessEnv, output: string[]): Promise<N8nServer> {
+	const n8n: ChildProcess = spawn(N8N_BIN, ['start'], {
+		env,
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true,
+	});
+	n8n.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+	n8n.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+	const exited = new Promise<void>((resolve) => n8n.once('exit', () => resolve()));
+	const group = (signal: NodeJS.Signals) => {
+		try {
+			process.kill(-n8n.pid!, signal);
+		} catch {
+			// Already gone.
+		}
+	};
+	const stop = async () => {
+		if (n8n.exitCode === null && n8n.signalCode === null) {
+			group('SIGTERM');
+			await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+		}
+		// n8n's task runner is in its process group: nothing of this n8n outlives the run.
+		group('SIGKILL');
+	};
+	const url = `http://localhost:${env.N8N_PORT}`;
+	try {
+		await Promise.race([
+			waitForEditor(url, 120_000),
+			exited.then(() => {
+				throw new Error(
+					`n8n start ended before it served the editor:\n${output.join('').slice(-3000)}`,
+				);
+			}),
+		]);
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { url, stop };
+}
+
+async function searchZohoInvoice(page: Page): Promise<void> {
 	await page.locator('[data-test-id="node-creator-plus-button"]').click();
 	await page
 		.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder*="Search"]')
 		.first()
 		.fill('Zoho Invoice');
 	await page.getByText('Zoho Invoice', { exact: true }).last().click();
+}
+
+/**
+ * The package has a trigger too, so n8n shows one "Zoho Invoice" entry with a
+ * Triggers and an Actions section; on an empty canvas the actions start folded.
+ */
+async function showActions(page: Page): Promise<void> {
+	const creator = page.locator('[data-test-id="node-creator"]');
+	if (await creator.getByText('Get a user', { exact: true }).isVisible()) return;
+	await creator.getByText(/^Actions \(\d+\)$/).click();
+	await creator.getByText('Get a user', { exact: true }).waitFor();
+}
+
+async function addZohoNode(page: Page, action: string): Promise<void> {
+	await searchZohoInvoice(page);
+	await showActions(page);
 	await page.getByText(action, { exact: true }).click();
 }
 
@@ -62,20 +130,19 @@ export async function ownerEnvironment(): Promise<NodeJS.ProcessEnv> {
 }
 
 export async function runEditorChecks(
-	env: NodeJS.ProcessEnv,
+	url: string,
 	sandbox: ZohoSandbox,
 	check: (condition: boolean, message: string) => void,
 ): Promise<void> {
 	await ensureChromium();
 	mkdirSync(SCREENSHOTS, { recursive: true });
-	const url = `http://localhost:${env.N8N_PORT}`;
-	const n8n = spawn(N8N_BIN, ['start'], { env, stdio: 'ignore' });
 	const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 	try {
 		step('The editor, in headless Chromium');
-		await waitForEditor(url, 120_000);
 		const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 		page.setDefaultTimeout(20_000);
+		// The first load of the editor is n8n's biggest answer: on a busy machine it needs more than 20 s.
+		page.setDefaultNavigationTimeout(60_000);
 		await page.goto(`${url}/signin`);
 		await page.fill('input[type=email]', OWNER.email);
 		await page.fill('input[type=password]', OWNER.password);
@@ -84,15 +151,28 @@ export async function runEditorChecks(
 		check(true, 'signed in as the owner');
 
 		await page.goto(`${url}/workflow/new`);
-		await page.locator('[data-test-id="node-creator-plus-button"]').click();
-		await page
-			.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder*="Search"]')
-			.first()
-			.fill('Zoho Invoice');
-		await page.getByText('Zoho Invoice', { exact: true }).last().click();
-		const actions = await page.locator('body').innerText();
+		await searchZohoInvoice(page);
+		const creator = page.locator('[data-test-id="node-creator"]');
+		await creator.getByText(/^Triggers \(\d+\)$/).waitFor();
+		const triggers = await creator.innerText();
+		await page.screenshot({ path: join(SCREENSHOTS, 'nodes-panel-trigger.png') });
+		check(
+			[
+				'On user added',
+				'On user activated',
+				'On user deactivated',
+				'On user role changed',
+				'On user details changed',
+				'On user deleted',
+			].every((event) => triggers.includes(event)),
+			'the nodes panel finds "Zoho Invoice" with its trigger: a Triggers section, one entry per event',
+		);
+		await showActions(page);
+		const actions = await creator.innerText();
+		await page.screenshot({ path: join(SCREENSHOTS, 'nodes-panel-actions.png') });
 		const expected = [
 			'Create a user',
+			'Create or update a user',
 			'Get many users',
 			'Get a user',
 			'Update a user',
@@ -104,7 +184,7 @@ export async function runEditorChecks(
 		];
 		check(
 			expected.every((action) => actions.includes(action)),
-			'the nodes panel finds "Zoho Invoice" with its nine operations',
+			'and its ten operations in the Actions section',
 		);
 		await page.keyboard.press('Escape');
 
@@ -166,8 +246,11 @@ export async function runEditorChecks(
 			types.includes('n8n-nodes-zoho-invoice.zohoInvoiceTool'),
 			"the node is offered as a tool to n8n's AI Agent",
 		);
+		check(
+			types.includes('n8n-nodes-zoho-invoice.zohoInvoiceTrigger'),
+			'the editor knows the trigger node type',
+		);
 	} finally {
 		await browser.close();
-		n8n.kill('SIGTERM');
 	}
 }
