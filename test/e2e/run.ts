@@ -97,7 +97,7 @@ function stopGroup(child: ChildProcess): void {
 
 /**
  * `n8n execute`. It has no time limit of its own (EXECUTIONS_TIMEOUT is off by
- * default): only ours, which stops its whole process group.
+ * default, and set off here): only ours, which stops its whole process group.
  */
 async function executeWorkflow(
 	env: NodeJS.ProcessEnv,
@@ -147,8 +147,8 @@ function check(condition: boolean, message: string): void {
 	console.log(`  ✓ ${message}`);
 }
 
-/** The package's two credential types against the sandbox. */
-function credentialsFor(sandbox: ZohoSandbox, oauthRefreshToken: string) {
+/** The package's two credential types against the sandbox, and a Self Client for the bulk run's. */
+function credentialsFor(sandbox: ZohoSandbox, bulkSandbox: ZohoSandbox, oauthRefreshToken: string) {
 	return [
 		{
 			id: 'e2eSelfClient',
@@ -171,6 +171,12 @@ function credentialsFor(sandbox: ZohoSandbox, oauthRefreshToken: string) {
 			name: 'Zoho sandbox (OAuth2, to connect)',
 			type: 'zohoInvoiceOAuth2Api',
 			data: oauth2Credentials(sandbox),
+		},
+		{
+			id: 'e2eBulkSelfClient',
+			name: 'Zoho bulk sandbox (Self Client)',
+			type: 'zohoInvoiceApi',
+			data: selfClientCredentials(bulkSandbox),
 		},
 	];
 }
@@ -311,11 +317,63 @@ async function createOrUpdate(env: NodeJS.ProcessEnv, sandbox: ZohoSandbox): Pro
 	);
 }
 
+/**
+ * Issue "bulk runs": 150 items through default node settings against Zoho's
+ * real limits, on a sandbox of its own.
+ */
+async function bulkRun(env: NodeJS.ProcessEnv, bulkSandbox: ZohoSandbox): Promise<void> {
+	phase("150 items at Zoho's real limits (10 at a time, 100 a minute), default settings");
+	const start = Date.now();
+	const bulk = await executeWorkflow(env, 'e2eBulk', 240_000);
+	const bulkWall = Date.now() - start;
+	const bulkRequests = bulkSandbox.apiRequests();
+	const arrivals = bulkRequests.map((request) => request.receivedAt).sort((a, b) => a - b);
+	const zohoSpan =
+		Math.max(...bulkRequests.map((request) => request.answeredAt ?? request.receivedAt)) -
+		arrivals[0];
+	const got = outputOf(bulk, 'Get Each');
+	const listed = outputOf(bulk, 'List 150');
+	console.log(
+		`  wall time ${seconds(bulkWall)} (n8n execute, start to end); Zoho saw ${bulkRequests.length} requests over ${seconds(zohoSpan)}; ` +
+			`429s: ${bulkSandbox.limits.refusals()}; peak simultaneous: ${bulkSandbox.stats.peakInProgress}`,
+	);
+	console.log(
+		`  the first 100 calls came within ${seconds(arrivals[99] - arrivals[0])}; the 101st ${seconds(arrivals[100] - arrivals[0])} after the first (Zoho's window: 60 s)`,
+	);
+	check(bulk.status === 'success', 'the run succeeded');
+	check(
+		got.length === 150 &&
+			listed.length === 150 &&
+			got.every(
+				(item, index) =>
+					item.error === undefined && item.json.user_id === listed[index]?.json.user_id,
+			),
+		'all 150 items succeeded, each with the user its item named',
+	);
+	check(
+		bulkRequests.filter((request) => /\/users\/\d+$/.test(request.path)).length === 150,
+		'150 Get requests reached Zoho, one per item',
+	);
+	check(bulkSandbox.limits.refusals() === 0, 'no 429 from Zoho (one n8n process paces itself)');
+	check(bulkSandbox.stats.peakInProgress <= 10, 'never more than 10 calls at once');
+	check(
+		arrivals[100] - arrivals[0] >= 60_000,
+		"the 101st call waited for Zoho's minute to pass (paced, not refused)",
+	);
+}
+
 async function main(): Promise<void> {
 	await ensureNode24();
 	await ensureN8n();
 	const userFolder = mkdtempSync(join(os.tmpdir(), 'n8n-zoho-e2e-'));
 	const sandbox = await ZohoSandbox.start({ users: 450 });
+	// Zoho's real numbers, on an instance of its own so the rest of the suite is not paced by them.
+	const bulkSandbox = await ZohoSandbox.start({
+		users: 200,
+		limits: { simultaneous: 10, perWindow: 100, windowMs: 60_000 },
+		latencyMs: 200,
+	});
+	const sandboxes = [sandbox, bulkSandbox];
 	try {
 		await timed('build, pack, install', () => installPackage(userFolder));
 
@@ -324,8 +382,15 @@ async function main(): Promise<void> {
 			'ZohoInvoice.settings.ALL',
 		]);
 		const credentialsFile = join(userFolder, 'credentials.json');
-		writeFileSync(credentialsFile, JSON.stringify(credentialsFor(sandbox, oauthRefreshToken)));
-		const env = { ...(await n8nEnvironment(userFolder)), ...(await ownerEnvironment()) };
+		writeFileSync(
+			credentialsFile,
+			JSON.stringify(credentialsFor(sandbox, bulkSandbox, oauthRefreshToken)),
+		);
+		const env = {
+			...(await n8nEnvironment(userFolder)),
+			...(await ownerEnvironment()),
+			EXECUTIONS_TIMEOUT: '-1',
+		};
 		await timed('imports', () => importInto(env, credentialsFile));
 		rmSync(credentialsFile);
 
@@ -333,6 +398,7 @@ async function main(): Promise<void> {
 		await timed('onboarding', () => onboarding(env, sandbox));
 		await timed('Continue On Fail', () => continueOnFail(env, sandbox));
 		await timed('Create or Update (new part)', () => createOrUpdate(env, sandbox));
+		await timed('150 items at the real limits (new part)', () => bulkRun(env, bulkSandbox));
 
 		const serverStart = Date.now();
 		const server = await startN8nServer(env, printed);
@@ -345,12 +411,14 @@ async function main(): Promise<void> {
 
 		phase('No secret in anything n8n printed');
 		const secrets = [
-			sandbox.selfClient.clientSecret,
-			sandbox.selfClient.refreshToken,
-			sandbox.oauthClient.clientSecret,
+			...sandboxes.flatMap((each) => [
+				each.selfClient.clientSecret,
+				each.selfClient.refreshToken,
+				each.oauthClient.clientSecret,
+			]),
 			oauthRefreshToken,
 		];
-		keepTokens(sandbox);
+		sandboxes.forEach(keepTokens);
 		// n8n's server output comes in chunks: search it whole, so a secret split between two is found.
 		const allPrinted = printed.join('');
 		check(
@@ -365,7 +433,7 @@ async function main(): Promise<void> {
 	} finally {
 		// Whatever failed: no n8n run or sandbox outlives the suite.
 		running.forEach(stopGroup);
-		await sandbox.stop();
+		await Promise.all(sandboxes.map((each) => each.stop()));
 		rmSync(userFolder, { recursive: true, force: true });
 	}
 }
