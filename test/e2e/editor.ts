@@ -104,8 +104,10 @@ async function searchZohoInvoice(page: Page): Promise<void> {
  */
 async function showActions(page: Page): Promise<void> {
 	const creator = page.locator('[data-test-id="node-creator"]');
+	const header = creator.getByText(/^Actions \(\d+\)$/);
+	await header.waitFor();
 	if (await creator.getByText('Get a user', { exact: true }).isVisible()) return;
-	await creator.getByText(/^Actions \(\d+\)$/).click();
+	await header.click();
 	await creator.getByText('Get a user', { exact: true }).waitFor();
 }
 
@@ -136,13 +138,14 @@ export async function runEditorChecks(
 ): Promise<void> {
 	await ensureChromium();
 	mkdirSync(SCREENSHOTS, { recursive: true });
+	step('The editor, in headless Chromium');
 	const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+	const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+	// A busy machine (2 cores, several n8n at once) makes n8n's first load of the editor slow:
+	// generous waits cost nothing when all is well.
+	page.setDefaultTimeout(45_000);
+	page.setDefaultNavigationTimeout(90_000);
 	try {
-		step('The editor, in headless Chromium');
-		const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-		page.setDefaultTimeout(20_000);
-		// The first load of the editor is n8n's biggest answer: on a busy machine it needs more than 20 s.
-		page.setDefaultNavigationTimeout(60_000);
 		await page.goto(`${url}/signin`);
 		await page.fill('input[type=email]', OWNER.email);
 		await page.fill('input[type=password]', OWNER.password);
@@ -198,7 +201,7 @@ export async function runEditorChecks(
 			.getByRole('button', { name: /^connect/i })
 			.first()
 			.click();
-		await (await popup).waitForEvent('close', { timeout: 30_000 });
+		await (await popup).waitForEvent('close', { timeout: 60_000 });
 		await page.locator('[data-test-id="oauth-connect-success-banner"]').waitFor();
 		check(
 			sandbox.log.some((request) => request.path === '/oauth/v2/auth'),
@@ -225,7 +228,7 @@ export async function runEditorChecks(
 		const shown = await outputPanel
 			.getByText('982000000554043')
 			.first()
-			.waitFor({ timeout: 30_000 })
+			.waitFor({ timeout: 60_000 })
 			.then(
 				() => true,
 				() => false,
@@ -250,6 +253,9 @@ export async function runEditorChecks(
 			types.includes('n8n-nodes-zoho-invoice.zohoInvoiceTrigger'),
 			'the editor knows the trigger node type',
 		);
+	} catch (error) {
+		await page.screenshot({ path: join(SCREENSHOTS, 'editor-failure.png') }).catch(() => undefined);
+		throw error;
 	} finally {
 		await browser.close();
 	}
