@@ -3,19 +3,23 @@
  * repository, gets this package from the tarball `npm pack` makes, as a
  * community package; the workflows in test/e2e/workflows/ are imported with
  * their credentials and run with `n8n execute` against the sandbox, and their
- * outputs and the sandbox's log are checked; then the editor checks run
- * against `n8n start` on the same user folder.
+ * outputs and the sandbox's log are checked. Meanwhile a second n8n (its own
+ * user folder, so two processes never share one SQLite file) runs as a server
+ * with the trigger's workflow published; the editor checks use that server.
  */
 import { spawn } from 'child_process';
 import type { ChildProcess } from 'child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import os from 'os';
 import { join } from 'path';
 import { isDeepStrictEqual } from 'util';
 
 import { ZohoSandbox } from '../sandbox/server';
-import { SCREENSHOTS, ownerEnvironment, runEditorChecks, startN8nServer } from './editor';
+import { OWNER, SCREENSHOTS, ownerEnvironment, runEditorChecks, startN8nServer } from './editor';
+import type { N8nServer } from './editor';
 import { N8N_BIN, ROOT, ensureN8n, ensureNode24, n8nEnvironment, sh, step } from './n8n';
+import { N8nRest, TRIGGER_WORKFLOW, observeTrigger } from './trigger';
+import type { TriggerFacts } from './trigger';
 import { oauth2Credentials, selfClientCredentials } from '../helpers/credentials';
 
 /** The package as a user's n8n gets it: `npm pack`, installed into <user folder>/.n8n/nodes. */
@@ -49,7 +53,7 @@ interface RunData {
 	status: string;
 }
 
-/** Everything n8n printed (the runs and the server), to search for secrets at the end. */
+/** Everything n8n printed or answered, to search for secrets at the end. */
 const printed: string[] = [];
 /** Every access token the sandboxes saw, kept before a log is cleared. */
 const tokensSeen = new Set<string>();
@@ -138,6 +142,10 @@ async function executeWorkflow(
 	}
 }
 
+async function until(condition: () => boolean): Promise<void> {
+	while (!condition()) await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
 function outputOf(runData: RunData, node: string) {
 	return runData.data.resultData.runData[node]?.at(-1)?.data?.main?.[0] ?? [];
 }
@@ -147,21 +155,25 @@ function check(condition: boolean, message: string): void {
 	console.log(`  ✓ ${message}`);
 }
 
-/** The package's two credential types against the sandbox, and a Self Client for the bulk run's. */
-function credentialsFor(sandbox: ZohoSandbox, bulkSandbox: ZohoSandbox, oauthRefreshToken: string) {
+/** The same credentials in both user folders: the package's two types, against three sandboxes. */
+function credentialsFor(
+	sandboxes: { main: ZohoSandbox; bulk: ZohoSandbox; trigger: ZohoSandbox },
+	oauthRefreshToken: string,
+) {
+	const { main, bulk, trigger } = sandboxes;
 	return [
 		{
 			id: 'e2eSelfClient',
 			name: 'Zoho sandbox (Self Client)',
 			type: 'zohoInvoiceApi',
-			data: selfClientCredentials(sandbox),
+			data: selfClientCredentials(main),
 		},
 		{
 			id: 'e2eOAuth2',
 			name: 'Zoho sandbox (OAuth2)',
 			type: 'zohoInvoiceOAuth2Api',
-			data: oauth2Credentials(sandbox, {
-				access_token: sandbox.issueAccessToken(),
+			data: oauth2Credentials(main, {
+				access_token: main.issueAccessToken(),
 				refresh_token: oauthRefreshToken,
 				token_type: 'Bearer',
 			}),
@@ -170,13 +182,19 @@ function credentialsFor(sandbox: ZohoSandbox, bulkSandbox: ZohoSandbox, oauthRef
 			id: 'e2eOAuth2Connect',
 			name: 'Zoho sandbox (OAuth2, to connect)',
 			type: 'zohoInvoiceOAuth2Api',
-			data: oauth2Credentials(sandbox),
+			data: oauth2Credentials(main),
 		},
 		{
 			id: 'e2eBulkSelfClient',
 			name: 'Zoho bulk sandbox (Self Client)',
 			type: 'zohoInvoiceApi',
-			data: selfClientCredentials(bulkSandbox),
+			data: selfClientCredentials(bulk),
+		},
+		{
+			id: 'e2eTriggerSelfClient',
+			name: 'Zoho trigger sandbox (Self Client)',
+			type: 'zohoInvoiceApi',
+			data: selfClientCredentials(trigger),
 		},
 	];
 }
@@ -186,6 +204,26 @@ async function importInto(env: NodeJS.ProcessEnv, credentialsFile: string): Prom
 	await sh(N8N_BIN, ['import:workflow', '--separate', `--input=${join(__dirname, 'workflows')}`], {
 		env,
 	});
+}
+
+/**
+ * The server's user folder: the same credentials and workflows, the trigger's
+ * workflow published (n8n 2.x "publishes" what 1.x "activated": the CLI's
+ * publish:workflow, read when the server starts), then `n8n start`.
+ */
+async function startServer(
+	serverEnv: NodeJS.ProcessEnv,
+	credentialsFile: string,
+): Promise<{ server: N8nServer; startedAt: number }> {
+	await importInto(serverEnv, credentialsFile);
+	const published = await sh(N8N_BIN, ['publish:workflow', `--id=${TRIGGER_WORKFLOW}`], {
+		env: serverEnv,
+	});
+	printed.push(published.stdout, published.stderr);
+	const startedAt = Date.now();
+	const server = await startN8nServer(serverEnv, printed);
+	timings.push(['n8n start, until the editor is served', Date.now() - startedAt]);
+	return { server, startedAt };
 }
 
 async function listAllPages(env: NodeJS.ProcessEnv, sandbox: ZohoSandbox): Promise<void> {
@@ -319,13 +357,25 @@ async function createOrUpdate(env: NodeJS.ProcessEnv, sandbox: ZohoSandbox): Pro
 
 /**
  * Issue "bulk runs": 150 items through default node settings against Zoho's
- * real limits, on a sandbox of its own.
+ * real limits. Started in the background (it mostly waits for Zoho's
+ * minute); its checks come after the editor's.
  */
-async function bulkRun(env: NodeJS.ProcessEnv, bulkSandbox: ZohoSandbox): Promise<void> {
-	phase("150 items at Zoho's real limits (10 at a time, 100 a minute), default settings");
+function startBulk(env: NodeJS.ProcessEnv): { done: Promise<{ run: RunData; wallMs: number }> } {
 	const start = Date.now();
-	const bulk = await executeWorkflow(env, 'e2eBulk', 240_000);
-	const bulkWall = Date.now() - start;
+	const done = executeWorkflow(env, 'e2eBulk', 240_000).then((run) => ({
+		run,
+		wallMs: Date.now() - start,
+	}));
+	done.catch(() => undefined);
+	return { done };
+}
+
+async function checkBulk(
+	bulkSandbox: ZohoSandbox,
+	done: Promise<{ run: RunData; wallMs: number }>,
+): Promise<void> {
+	phase("150 items at Zoho's real limits (10 at a time, 100 a minute), default settings");
+	const { run: bulk, wallMs: bulkWall } = await done;
 	const bulkRequests = bulkSandbox.apiRequests();
 	const arrivals = bulkRequests.map((request) => request.receivedAt).sort((a, b) => a - b);
 	const zohoSpan =
@@ -362,10 +412,73 @@ async function bulkRun(env: NodeJS.ProcessEnv, bulkSandbox: ZohoSandbox): Promis
 	);
 }
 
+async function checkTrigger(
+	trigger: Promise<TriggerFacts>,
+	rest: N8nRest,
+	triggerSandbox: ZohoSandbox,
+	startedAt: number,
+): Promise<void> {
+	phase("Zoho Invoice Trigger: published, polled every minute, read back through n8n's REST API");
+	const facts = await trigger;
+	timings.push([
+		'trigger: n8n start to the execution read back (new part)',
+		facts.readAt - startedAt,
+	]);
+	console.log(
+		`  baseline listing ${seconds(facts.baselineAt - startedAt)} after n8n start began (n8n polls once when it activates the workflow); ` +
+			`the sandbox changed ${seconds(facts.changedAt - facts.baselineAt)} after it; the next poll ${seconds(facts.nextPollAt - facts.changedAt)} after the change; executions read with ` +
+			'POST /rest/login, GET /rest/executions?filter={"workflowId":…}, GET /rest/executions/:id',
+	);
+	check(facts.executions.length === 1, 'exactly one execution of the trigger workflow');
+	check(facts.status === 'success' && facts.mode === 'trigger', 'a trigger execution, successful');
+	const events = facts.events.map((item) => item.json);
+	const eventOf = (name: string) => events.find((event) => event.event === name);
+	const userIdOf = (event?: Record<string, unknown>) =>
+		(event?.user as { user_id?: string })?.user_id;
+	check(
+		events.length === 3 &&
+			isDeepStrictEqual(events.map((event) => event.event).sort(), [
+				'userAdded',
+				'userDeactivated',
+				'userRoleChanged',
+			]),
+		'exactly three events: userAdded, userDeactivated, userRoleChanged',
+	);
+	check(
+		userIdOf(eventOf('userAdded')) === facts.expected.added &&
+			eventOf('userAdded')?.previous === undefined,
+		'userAdded names the new user (an id beyond 2^53, exact)',
+	);
+	check(
+		userIdOf(eventOf('userDeactivated')) === facts.expected.deactivated &&
+			isDeepStrictEqual(eventOf('userDeactivated')?.previous, { status: 'active' }),
+		'userDeactivated names the user, previous status active',
+	);
+	check(
+		userIdOf(eventOf('userRoleChanged')) === facts.expected.roleChanged &&
+			isDeepStrictEqual(eventOf('userRoleChanged')?.previous, {
+				user_role: facts.expected.roleBefore,
+			}),
+		'userRoleChanged names the user, with the role before',
+	);
+	check(facts.received.length === 3, 'the next node received the three items');
+	check(
+		facts.listingPages.every((page) => page === '1') && facts.otherRequests.length === 0,
+		`one request per poll (${facts.listingPages.length} polls so far), nothing else`,
+	);
+	const atTheEnd = await rest.executions(TRIGGER_WORKFLOW);
+	const polls = triggerSandbox.apiRequests().length;
+	check(
+		atTheEnd.length === 1,
+		`still exactly one execution at the end of the suite, after ${polls} polls`,
+	);
+}
+
 async function main(): Promise<void> {
 	await ensureNode24();
 	await ensureN8n();
 	const userFolder = mkdtempSync(join(os.tmpdir(), 'n8n-zoho-e2e-'));
+	const serverFolder = mkdtempSync(join(os.tmpdir(), 'n8n-zoho-e2e-server-'));
 	const sandbox = await ZohoSandbox.start({ users: 450 });
 	// Zoho's real numbers, on an instance of its own so the rest of the suite is not paced by them.
 	const bulkSandbox = await ZohoSandbox.start({
@@ -373,41 +486,61 @@ async function main(): Promise<void> {
 		limits: { simultaneous: 10, perWindow: 100, windowMs: 60_000 },
 		latencyMs: 200,
 	});
-	const sandboxes = [sandbox, bulkSandbox];
+	const triggerSandbox = await ZohoSandbox.start({ users: 6 });
+	const sandboxes = [sandbox, bulkSandbox, triggerSandbox];
+	let serving: Promise<{ server: N8nServer; startedAt: number }> | undefined;
 	try {
 		await timed('build, pack, install', () => installPackage(userFolder));
+		cpSync(join(userFolder, '.n8n/nodes'), join(serverFolder, '.n8n/nodes'), { recursive: true });
 
-		phase('Importing credentials and workflows');
+		phase(
+			'Importing credentials and workflows; publishing the trigger and starting n8n as a server',
+		);
 		const oauthRefreshToken = sandbox.grantRefreshToken(sandbox.oauthClient.clientId, [
 			'ZohoInvoice.settings.ALL',
 		]);
 		const credentialsFile = join(userFolder, 'credentials.json');
 		writeFileSync(
 			credentialsFile,
-			JSON.stringify(credentialsFor(sandbox, bulkSandbox, oauthRefreshToken)),
+			JSON.stringify(
+				credentialsFor(
+					{ main: sandbox, bulk: bulkSandbox, trigger: triggerSandbox },
+					oauthRefreshToken,
+				),
+			),
 		);
-		const env = {
-			...(await n8nEnvironment(userFolder)),
-			...(await ownerEnvironment()),
-			EXECUTIONS_TIMEOUT: '-1',
-		};
-		await timed('imports', () => importInto(env, credentialsFile));
-		rmSync(credentialsFile);
+		const owner = await ownerEnvironment();
+		const env = { ...(await n8nEnvironment(userFolder)), ...owner, EXECUTIONS_TIMEOUT: '-1' };
+		const serverEnv = { ...(await n8nEnvironment(serverFolder)), ...owner };
+		// Two user folders, so `n8n execute` and `n8n start` never share one SQLite file.
+		serving = startServer(serverEnv, credentialsFile);
+		serving.catch(() => undefined);
+		// The trigger's part runs in the background from now: the server's first poll is its baseline.
+		const rest = new N8nRest(`http://localhost:${serverEnv.N8N_PORT}`, OWNER, printed);
+		const trigger = observeTrigger(triggerSandbox, rest);
+		trigger.catch(() => undefined);
+		await timed('imports (headless folder)', () => importInto(env, credentialsFile));
 
 		await timed('Get Many over 450 users', () => listAllPages(env, sandbox));
 		await timed('onboarding', () => onboarding(env, sandbox));
 		await timed('Continue On Fail', () => continueOnFail(env, sandbox));
 		await timed('Create or Update (new part)', () => createOrUpdate(env, sandbox));
-		await timed('150 items at the real limits (new part)', () => bulkRun(env, bulkSandbox));
 
-		const serverStart = Date.now();
-		const server = await startN8nServer(env, printed);
-		timings.push(['n8n start, until the editor is served', Date.now() - serverStart]);
-		try {
-			await timed('editor', () => runEditorChecks(server.url, sandbox, check));
-		} finally {
-			await server.stop();
-		}
+		const { server, startedAt } = await serving;
+		rmSync(credentialsFile);
+
+		phase(
+			"150 items at Zoho's real limits: started in the background, while the editor is checked",
+		);
+		const started = startBulk(env);
+		// Its n8n's start is the costly part: the editor waits until it is over (Zoho's first request).
+		await Promise.race([
+			until(() => bulkSandbox.apiRequests().length > 0),
+			started.done.catch(() => undefined),
+		]);
+		await timed('editor', () => runEditorChecks(server.url, sandbox, check));
+		await checkBulk(bulkSandbox, started.done);
+		await checkTrigger(trigger, rest, triggerSandbox, startedAt);
 
 		phase('No secret in anything n8n printed');
 		const secrets = [
@@ -423,7 +556,7 @@ async function main(): Promise<void> {
 		const allPrinted = printed.join('');
 		check(
 			[...secrets, ...tokensSeen].every((secret) => !allPrinted.includes(secret)),
-			`no client secret, refresh token or access token (${tokensSeen.size} tokens; n8n's output of every run and the server)`,
+			`no client secret, refresh token or access token (${tokensSeen.size} tokens; n8n's output of every run, the server and its REST answers)`,
 		);
 		console.log('\nTimings:');
 		for (const [name, ms] of timings) console.log(`  ${name.padEnd(58)} ${seconds(ms)}`);
@@ -431,10 +564,15 @@ async function main(): Promise<void> {
 			`\nEnd-to-end: all checks passed in ${seconds(Date.now() - suiteStart)}. Screenshots in ${SCREENSHOTS}`,
 		);
 	} finally {
-		// Whatever failed: no n8n run or sandbox outlives the suite.
+		// Whatever failed: no n8n, run or sandbox outlives the suite.
 		running.forEach(stopGroup);
+		await serving?.then(
+			({ server }) => server.stop(),
+			() => undefined,
+		);
 		await Promise.all(sandboxes.map((each) => each.stop()));
 		rmSync(userFolder, { recursive: true, force: true });
+		rmSync(serverFolder, { recursive: true, force: true });
 	}
 }
 
