@@ -59,21 +59,32 @@ export interface ZohoResource {
 	defaultOperation: ZohoOperation;
 }
 
-/** Shows each field only for its resource and operation, so operation files need not repeat it. */
-function onlyFor(field: INodeProperties, resource: string, operation: string): INodeProperties {
+/** Shows a field only for its resource and the operations that use it, so operation files need not say. */
+function onlyFor(field: INodeProperties, resource: string, operations: string[]): INodeProperties {
 	const show = field.displayOptions?.show ?? {};
 	return {
 		...field,
 		displayOptions: {
 			...field.displayOptions,
-			show: { ...show, resource: [resource], operation: [operation] },
+			show: { ...show, resource: [resource], operation: operations },
 		},
 	};
 }
 
-/** A resource's Operation selector and every operation's fields. */
+/**
+ * A resource's Operation selector and its operations' fields. A field several
+ * operations share (the User field) becomes one parameter shown for all of
+ * them: n8n evaluates every parameter of a node for every item, so fewer
+ * parameters make every run cheaper.
+ */
 export function resourceProperties(resource: ZohoResource): INodeProperties[] {
 	const defaultOperation = String(resource.defaultOperation.option.value);
+	const operationsOf = new Map<INodeProperties, string[]>();
+	for (const operation of resource.operations) {
+		for (const field of operation.fields) {
+			operationsOf.set(field, [...(operationsOf.get(field) ?? []), String(operation.option.value)]);
+		}
+	}
 	return [
 		{
 			displayName: 'Operation',
@@ -84,11 +95,7 @@ export function resourceProperties(resource: ZohoResource): INodeProperties[] {
 			options: resource.operations.map((operation) => operation.option),
 			default: defaultOperation,
 		},
-		...resource.operations.flatMap((operation) =>
-			operation.fields.map((field) =>
-				onlyFor(field, resource.value, String(operation.option.value)),
-			),
-		),
+		...[...operationsOf].map(([field, operations]) => onlyFor(field, resource.value, operations)),
 	];
 }
 

@@ -22,7 +22,8 @@ export const emailField: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'name@email.com',
-	description: 'Where Zoho sends the invitation; the user signs in with it',
+	description:
+		"The user's sign-in address, where Zoho sends the invitation; Create or Update finds the user by it",
 	routing: { send: { type: 'body', property: 'email' } },
 };
 

@@ -98,7 +98,7 @@ export const upsert: ZohoOperation = {
 		},
 	},
 	fields: [
-		{ ...emailField, description: 'The user to create or update, found by this address' },
+		emailField,
 		nameField,
 		additionalFieldsWithRole,
 		{
