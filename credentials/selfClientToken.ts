@@ -76,8 +76,30 @@ const CREDENTIAL = 'Zoho Invoice Self Client API credential';
 
 class TokenRefusedError extends Error {}
 
+/**
+ * A short quote of what the accounts server sent, for a message. Whatever
+ * sits behind the accounts URL may echo the request: the credential's
+ * secrets are cut out before anything is quoted.
+ */
+function quoted(
+	credentials: ICredentialDataDecryptedObject,
+	value: unknown,
+	length: number,
+): string {
+	let text = preview(value, length + 200);
+	for (const secret of [credentials.clientSecret, credentials.refreshToken]) {
+		if (typeof secret === 'string' && secret.length >= 4)
+			text = text.split(secret).join('[hidden]');
+	}
+	return preview(text, length);
+}
+
 /** Zoho answers token errors with HTTP 200 and an `error` field; say which setting is wrong. */
-function tokenProblem(error: string, where: string): string {
+function tokenProblem(
+	credentials: ICredentialDataDecryptedObject,
+	error: string,
+	where: string,
+): string {
 	switch (error) {
 		case 'invalid_client':
 			return `Zoho does not know this Client ID ${where}. Check the Client ID, and that the Region is the data centre where the Self Client was created.`;
@@ -88,12 +110,17 @@ function tokenProblem(error: string, where: string): string {
 		case 'Access Denied':
 			return `Zoho refused a new access token ${where}: at most 10 tokens per refresh token are allowed every 10 minutes. Wait a few minutes and try again.`;
 		default:
-			return `Zoho refused a new access token ${where} ("${preview(error, 60)}"). Check the Client ID, Client Secret, Refresh Token and Region.`;
+			return `Zoho refused a new access token ${where} ("${quoted(credentials, error, 60)}"). Check the Client ID, Client Secret, Refresh Token and Region.`;
 	}
 }
 
 /** Why no answer came from the accounts server, naming the host; never the request, which holds the secrets. */
-function unreachable(error: unknown, accountsUrl: string, pastDeadline: boolean): Error {
+function unreachable(
+	credentials: ICredentialDataDecryptedObject,
+	error: unknown,
+	accountsUrl: string,
+	pastDeadline: boolean,
+): Error {
 	const failure = readHttpFailure(error);
 	const where = `the Zoho accounts server at ${accountsUrl}`;
 	const check =
@@ -107,9 +134,9 @@ function unreachable(error: unknown, accountsUrl: string, pastDeadline: boolean)
 		const body = failure.body as IDataObject | undefined;
 		if (typeof body?.error === 'string')
 			return new TokenRefusedError(
-				`${CREDENTIAL}: ${tokenProblem(body.error, `at ${accountsUrl}`)}`,
+				`${CREDENTIAL}: ${tokenProblem(credentials, body.error, `at ${accountsUrl}`)}`,
 			);
-		const message = `${CREDENTIAL}: ${where} answered HTTP ${failure.status} instead of a token (${preview(failure.body ?? '', 80)}). ${check}`;
+		const message = `${CREDENTIAL}: ${where} answered HTTP ${failure.status} instead of a token (${quoted(credentials, failure.body ?? '', 80)}). ${check}`;
 		// A server error may pass in a moment: only a refusal (4xx) is worth remembering.
 		return failure.status >= 500 ? new Error(message) : new TokenRefusedError(message);
 	}
@@ -127,7 +154,7 @@ function unreachable(error: unknown, accountsUrl: string, pastDeadline: boolean)
 			return late();
 		default:
 			return new Error(
-				`${CREDENTIAL}: could not reach ${where}${failure.reason ? ` (${preview(failure.reason, 80)})` : ''}. ${check}`,
+				`${CREDENTIAL}: could not reach ${where}${failure.reason ? ` (${quoted(credentials, failure.reason, 80)})` : ''}. ${check}`,
 			);
 	}
 }
@@ -157,18 +184,18 @@ async function requestAccessToken(
 			abortSignal: deadline,
 		});
 	} catch (error) {
-		throw unreachable(error, accountsUrl, deadline.aborted);
+		throw unreachable(credentials, error, accountsUrl, deadline.aborted);
 	}
 	const answer =
 		typeof response === 'object' && response !== null ? (response as IDataObject) : undefined;
 	if (!answer) {
 		throw new TokenRefusedError(
-			`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer with JSON (${preview(response ?? '', 80)}). Check the Region.`,
+			`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer with JSON (${quoted(credentials, response ?? '', 80)}). Check the Region.`,
 		);
 	}
 	if (typeof answer.error === 'string') {
 		throw new TokenRefusedError(
-			`${CREDENTIAL}: ${tokenProblem(answer.error, `at ${accountsUrl}`)}`,
+			`${CREDENTIAL}: ${tokenProblem(credentials, answer.error, `at ${accountsUrl}`)}`,
 		);
 	}
 	if (typeof answer.access_token !== 'string' || answer.access_token === '') {

@@ -404,6 +404,40 @@ describe('An accounts server that cannot be reached or answers something else (i
 		expect(sandbox.apiRequests()).toHaveLength(0);
 	});
 
+	test('an accounts server that echoes the request back: the secrets are cut out of the quote', async () => {
+		const { sandbox, credentials } = fixture;
+		const { clientSecret } = sandbox.selfClient;
+		sandbox.injectFault({
+			target: 'accounts',
+			status: 200,
+			body: JSON.stringify({ error: `bad ${clientSecret}` }),
+		});
+		const refused = await failure(runNode({ credentials, parameters: getCurrentUser }));
+		expect(refused.message).toContain('[hidden]');
+
+		// Another refresh token (so not answered from memory), echoed back in a 400 page.
+		const refreshToken = '1000.another-refresh-token.0123456789abcdef';
+		credentials.set('zohoInvoiceApi', {
+			...credentials.get('zohoInvoiceApi'),
+			refreshToken,
+			accessToken: '',
+		});
+		sandbox.injectFault({
+			target: 'accounts',
+			status: 400,
+			body: `client_secret=${clientSecret}&refresh_token=${refreshToken}`,
+			contentType: 'text/plain',
+		});
+		const echoed = await failure(runNode({ credentials, parameters: getCurrentUser }));
+		expect(echoed.message).toMatch(
+			/answered HTTP 400 instead of a token \(client_secret=\[hidden\]&refresh_token=\[hidden\]\)/,
+		);
+		for (const error of [refused, echoed]) {
+			for (const secret of [...secretsOf(sandbox), refreshToken])
+				expect(shown(error)).not.toContain(secret);
+		}
+	});
+
 	test("an HTTP 400 with Zoho's token error says which setting is wrong", async () => {
 		const { sandbox, credentials } = fixture;
 		sandbox.injectFault({

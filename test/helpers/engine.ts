@@ -129,6 +129,8 @@ export interface RunOptions {
 	 * and gives each pass a new execute-data object.
 	 */
 	execution?: IRunExecutionData;
+	/** n8n's cancel signal for the execution (the editor's Stop button, a timeout). */
+	signal?: AbortSignal;
 }
 
 /** Run the node once over its input items (one run); resolves with the output items or rejects with the node's error. */
@@ -158,6 +160,7 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 		// n8n's WorkflowExecute gives every run of a node a new execute-data object, as here.
 		{ node, data: inputData, source: null },
 		[],
+		options.signal,
 	);
 	const output = await new RoutingNode(context, type).runNode();
 	return output?.[0] ?? [];

@@ -121,6 +121,7 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 			organization: connection.organizationKey,
 			simultaneousCalls: connection.simultaneousCalls,
 			waitOut,
+			signal: this.getExecutionCancelSignal(),
 		};
 
 		const send: SendRoutedRequest = async (changes?: Partial<IHttpRequestOptions>) => {

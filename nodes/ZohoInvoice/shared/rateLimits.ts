@@ -75,22 +75,36 @@ class OrganizationGovernor {
 		);
 	}
 
-	/** Wait for a slot: first come, first served. */
-	async acquire(): Promise<void> {
+	/** Wait for a slot: first come, first served; a cancelled execution stops waiting at once. */
+	async acquire(signal?: AbortSignal): Promise<void> {
 		this.throwIfQuotaUsedUp();
+		signal?.throwIfAborted();
 		if (this.waiting.length === 0 && this.canStart(Date.now())) {
 			this.inFlight += 1;
 			return;
 		}
 		await new Promise<void>((resolve, reject) => {
-			this.waiting.push({ resolve, reject });
+			const waiter: Waiter = {
+				resolve: () => {
+					signal?.removeEventListener('abort', cancel);
+					resolve();
+				},
+				reject,
+			};
+			const cancel = () => {
+				this.waiting.splice(this.waiting.indexOf(waiter), 1);
+				reject(signal?.reason);
+			};
+			signal?.addEventListener('abort', cancel, { once: true });
+			this.waiting.push(waiter);
 			this.startWaiting();
 		});
 	}
 
-	release(): void {
+	/** A call is over; `sent`: it may have reached Zoho, so it counts in the window. */
+	release(sent: boolean): void {
 		this.inFlight -= 1;
-		this.finishedAt.push(Date.now());
+		if (sent) this.finishedAt.push(Date.now());
 		this.startWaiting();
 	}
 
@@ -184,26 +198,32 @@ function governorFor(organization: string, simultaneousCalls: number): Organizat
 	return governor;
 }
 
-/** Seconds or an HTTP date in Retry-After, or seconds in X-Rate-Limit-Reset (reported by Zoho Books). */
+/**
+ * Seconds or an HTTP date in Retry-After, or seconds in X-Rate-Limit-Reset
+ * (reported by Zoho Books). A hint of no time at all, or one that cannot be
+ * read, is no hint: trusting it would retry at once, forever.
+ */
 function retryAfterMs(failure: ZohoFailure): number | undefined {
 	const headers = Object.fromEntries(
 		Object.entries(failure.headers ?? {}).map(([name, value]) => [
 			name.toLowerCase(),
-			String(value),
+			String(value).trim(),
 		]),
 	);
+	const hints: number[] = [];
 	const retryAfter = headers['retry-after'];
 	if (retryAfter !== undefined) {
-		if (/^\d+(\.\d+)?$/.test(retryAfter.trim())) return Number(retryAfter) * 1000;
-		const date = Date.parse(retryAfter);
-		if (!Number.isNaN(date)) return Math.max(date - Date.now(), 0);
+		if (/^\d+(\.\d+)?$/.test(retryAfter)) hints.push(Number(retryAfter) * 1000);
+		else if (/GMT$/.test(retryAfter) && !Number.isNaN(Date.parse(retryAfter)))
+			hints.push(Date.parse(retryAfter) - Date.now());
 	}
-	const reset = Number(headers['x-rate-limit-reset']);
-	if (Number.isFinite(reset) && reset > 0) {
+	const reset = headers['x-rate-limit-reset'];
+	if (reset !== undefined && /^\d+$/.test(reset)) {
 		// Either seconds from now or a Unix time in seconds; Zoho Books is reported to send the former.
-		return reset > 1e9 ? Math.max(reset * 1000 - Date.now(), 0) : reset * 1000;
+		const seconds = Number(reset);
+		hints.push(seconds > 1e9 ? seconds * 1000 - Date.now() : seconds * 1000);
 	}
-	return undefined;
+	return hints.find((ms) => ms > 0);
 }
 
 export interface RateLimitOptions {
@@ -212,17 +232,28 @@ export interface RateLimitOptions {
 	simultaneousCalls: number;
 	/** Pace the calls and wait out 429s; off, a 429 fails at once (the daily quota is still remembered). */
 	waitOut: boolean;
+	/** The execution's cancel signal: a stopped run gives its waiting places up. */
+	signal?: AbortSignal;
 }
+
+/** However short Zoho's pauses, one request is refused this many times at most. */
+const MAX_REFUSALS = 20;
 
 type Attempt<T> = { value: T } | { failed: unknown; failure: ZohoFailure; limit?: RateLimitKind };
 
 async function attempt<T>(
 	governor: OrganizationGovernor,
-	paced: boolean,
+	options: RateLimitOptions,
 	send: () => Promise<T>,
 ): Promise<Attempt<T>> {
-	if (paced) await governor.acquire();
+	const paced = options.waitOut;
+	if (paced) await governor.acquire(options.signal);
 	else governor.throwIfQuotaUsedUp();
+	if (options.signal?.aborted) {
+		// Cancelled while it waited for its place: never sent, so it takes no place in Zoho's window.
+		if (paced) governor.release(false);
+		throw options.signal.reason;
+	}
 	try {
 		return { value: await send() };
 	} catch (failed) {
@@ -232,7 +263,7 @@ async function attempt<T>(
 		if (limit === 'daily') governor.dailyQuotaUsedUp(failed);
 		return { failed, failure, limit };
 	} finally {
-		if (paced) governor.release();
+		if (paced) governor.release(true);
 	}
 }
 
@@ -244,12 +275,14 @@ export async function withinRateLimits<T>(
 	const governor = governorFor(options.organization, options.simultaneousCalls);
 	let waitedMs = 0;
 	for (let refusals = 0; ; refusals++) {
-		const outcome = await attempt(governor, options.waitOut, send);
+		const outcome = await attempt(governor, options, send);
 		if ('value' in outcome) return outcome.value;
 		const { failed, failure, limit } = outcome;
 		if (!limit || limit === 'daily' || !options.waitOut) throw failed;
 		const pauseMs = retryAfterMs(failure) ?? governor.backOff(refusals);
-		if (waitedMs + pauseMs > settings.maxWaitMs) throw new RateLimitWaitExceeded(failure, waitedMs);
+		if (waitedMs + pauseMs > settings.maxWaitMs || refusals >= MAX_REFUSALS) {
+			throw new RateLimitWaitExceeded(failure, waitedMs);
+		}
 		governor.pause(pauseMs);
 		waitedMs += pauseMs;
 	}

@@ -183,6 +183,8 @@ async function sendZohoRequest(
 				organization: connection.organizationKey,
 				simultaneousCalls: connection.simultaneousCalls,
 				waitOut,
+				signal:
+					'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined,
 			},
 			async () =>
 				await context.helpers.httpRequestWithAuthentication.call(

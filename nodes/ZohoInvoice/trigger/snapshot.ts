@@ -70,23 +70,51 @@ function fromBase36(text: string): bigint {
 	return [...text].reduce((value, digit) => value * 36n + BigInt(parseInt(digit, 36)), 0n);
 }
 
-/** The remembered users by id; undefined when nothing usable is stored (the first poll takes the baseline). */
+const GAPS = /^([0-9a-z]+(,[0-9a-z]+)*)?$/;
+
+function texts(value: unknown, length?: number): value is string[] {
+	return (
+		Array.isArray(value) &&
+		(length === undefined || value.length === length) &&
+		value.every((entry) => typeof entry === 'string')
+	);
+}
+
+/**
+ * The remembered users by id, or undefined when nothing usable is stored: the
+ * poll then takes a new baseline. Static data can be old, edited or cut short;
+ * anything that does not hold together is not trusted, so it can neither
+ * break every later poll nor invent events.
+ */
 export function decodeSnapshot(stored: unknown): Map<string, RememberedUser> | undefined {
-	const snapshot = stored as StoredSnapshot | undefined;
-	if (snapshot?.version !== 1 || typeof snapshot.ids !== 'string') return undefined;
+	const snapshot = stored as Partial<StoredSnapshot> | undefined;
+	if (snapshot?.version !== 1 || typeof snapshot.ids !== 'string' || !GAPS.test(snapshot.ids))
+		return undefined;
+	const gaps = snapshot.ids === '' ? [] : snapshot.ids.split(',');
+	const { statuses, roles, states, names, emails } = snapshot;
+	if (
+		!texts(statuses) ||
+		!texts(roles) ||
+		!texts(names, gaps.length) ||
+		!texts(emails, gaps.length)
+	)
+		return undefined;
+	const roleCount = Math.max(roles.length, 1);
+	const stateCount = statuses.length * roleCount;
+	if (!Array.isArray(states) || states.length !== gaps.length) return undefined;
+	if (!states.every((state) => Number.isSafeInteger(state) && state >= 0 && state < stateCount))
+		return undefined;
+
 	const users = new Map<string, RememberedUser>();
 	let id = 0n;
-	const gaps = snapshot.ids === '' ? [] : snapshot.ids.split(',');
 	gaps.forEach((gap, index) => {
 		id += fromBase36(gap);
-		const state = snapshot.states[index];
-		const roleCount = snapshot.roles.length || 1;
 		users.set(String(id), {
 			user_id: String(id),
-			name: snapshot.names[index] ?? '',
-			email: snapshot.emails[index] ?? '',
-			user_role: snapshot.roles[state % roleCount] ?? '',
-			status: snapshot.statuses[Math.floor(state / roleCount)] ?? '',
+			name: names[index],
+			email: emails[index],
+			user_role: roles[states[index] % roleCount] ?? '',
+			status: statuses[Math.floor(states[index] / roleCount)],
 		});
 	});
 	return users;

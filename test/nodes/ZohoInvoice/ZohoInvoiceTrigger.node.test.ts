@@ -213,3 +213,98 @@ describe('Zoho Invoice Trigger', () => {
 		expect(sandbox.apiRequests()).toHaveLength(0);
 	});
 });
+
+describe('Zoho Invoice Trigger against damaged state and odd listings', () => {
+	const fixture = useSandbox({ users: 5 });
+
+	test.each([
+		[
+			'states cut short',
+			(stored: Record<string, unknown>) => ({
+				...stored,
+				states: (stored.states as number[]).slice(1),
+			}),
+		],
+		['names as text', (stored: Record<string, unknown>) => ({ ...stored, names: 'abc' })],
+		['emails emptied', (stored: Record<string, unknown>) => ({ ...stored, emails: [] })],
+		['roles null', (stored: Record<string, unknown>) => ({ ...stored, roles: null })],
+		[
+			'ids with garbage',
+			(stored: Record<string, unknown>) => ({ ...stored, ids: `${String(stored.ids)},-x` }),
+		],
+		[
+			'states out of range',
+			(stored: Record<string, unknown>) => ({
+				...stored,
+				states: (stored.states as number[]).map(() => 999),
+			}),
+		],
+		['an older version', (stored: Record<string, unknown>) => ({ ...stored, version: 0 })],
+	])(
+		'a damaged snapshot (%s) is not trusted: a new baseline, no invented events, and the next poll works',
+		async (_name, damage) => {
+			const { credentials } = fixture;
+			const trigger = new PollingTrigger(credentials, ALL_EVENTS);
+			await trigger.poll();
+			trigger.staticData.users = damage(
+				trigger.staticData.users as Record<string, unknown>,
+			) as never;
+			expect(await trigger.poll()).toBeNull();
+			expect(await trigger.poll()).toBeNull();
+		},
+	);
+
+	test('a user listed on two pages (the list shifted while paged) is one user: one event', async () => {
+		const { sandbox, credentials } = fixture;
+		sandbox.seedUsers(250);
+		const trigger = new PollingTrigger(credentials, ALL_EVENTS);
+		await trigger.poll();
+		const added = sandbox.addUser({ name: 'Ada', email: 'ada@example.com' });
+		// Page 2 repeats the last user of page 1 and the new user shows on both pages.
+		const page = (number: number) => {
+			const users = sandbox.listUsers().filter((user) => user.status !== 'deleted');
+			const slice = number === 1 ? [...users.slice(0, 199), added] : users.slice(199);
+			return JSON.stringify({
+				code: 0,
+				message: 'success',
+				users: slice,
+				page_context: { page: number, has_more_page: number === 1 },
+			});
+		};
+		sandbox.injectFault({
+			status: 200,
+			body: page(1),
+			match: (request) => request.query.page === '1',
+		});
+		sandbox.injectFault({
+			status: 200,
+			body: page(2),
+			match: (request) => request.query.page === '2',
+		});
+		const events = await trigger.events();
+		expect(
+			events.map((event) => [event.event, (event.user as { user_id: string }).user_id]),
+		).toEqual([['userAdded', added.user_id]]);
+	});
+
+	test('an id with a leading zero is refused as one the node cannot name exactly: the poll fails, nothing is invented', async () => {
+		const { sandbox, credentials } = fixture;
+		const trigger = new PollingTrigger(credentials, ALL_EVENTS);
+		await trigger.poll();
+		const before = JSON.stringify(trigger.staticData);
+		const users = sandbox
+			.listUsers()
+			.map((user, index) => (index === 1 ? { ...user, user_id: `0${user.user_id}` } : user));
+		sandbox.injectFault({
+			status: 200,
+			body: JSON.stringify({
+				code: 0,
+				message: 'success',
+				users,
+				page_context: { page: 1, has_more_page: false },
+			}),
+		});
+		await expect(trigger.poll()).rejects.toThrow('Zoho listed a user without a usable user_id');
+		expect(JSON.stringify(trigger.staticData)).toBe(before);
+	});
+});

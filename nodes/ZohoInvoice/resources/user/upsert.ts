@@ -3,6 +3,7 @@ import type { IDataObject, IExecutePaginationFunctions } from 'n8n-workflow';
 
 import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/descriptions';
 import { booleanParameter } from '../../shared/parameters';
+import { shareWithinRun } from '../../shared/runScope';
 import { emailField, nameField } from './create';
 import { userDirectory } from './userDirectory';
 import type { ListedUser } from './userDirectory';
@@ -14,9 +15,9 @@ type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[strin
 /** What differs between the user as the directory lists them and what the item asks for. */
 function changesFor(user: ListedUser, wanted: IDataObject, reactivate: boolean): Changes {
 	const changes: Changes = {};
-	if (user.name !== wanted.name) changes.name = { from: user.name, to: wanted.name };
+	if (user.name !== wanted.name) changes.name = { from: user.name ?? null, to: wanted.name };
 	if (wanted.user_role !== undefined && user.user_role !== wanted.user_role) {
-		changes.user_role = { from: user.user_role, to: wanted.user_role };
+		changes.user_role = { from: user.user_role ?? null, to: wanted.user_role };
 	}
 	if (reactivate && user.status === 'inactive') changes.status = { from: 'inactive', to: 'active' };
 	return changes;
@@ -41,6 +42,20 @@ async function createOrUpdate(
 		'Reactivate If Inactive',
 		false,
 	);
+	// Two items of one run naming one address would both see it free and both create it.
+	const claimed = await shareWithinRun(context, 'upsertAddresses', async () => new Set<string>());
+	if (claimed.has(email.toLowerCase())) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Email: ${email} appears more than once in this run's items`,
+			{
+				itemIndex: context.getItemIndex(),
+				description:
+					'Create or Update acts on an address once per run; nothing was sent for this item. Remove the repeated row, or merge the rows before this node.',
+			},
+		);
+	}
+	claimed.add(email.toLowerCase());
 	const matches = (await userDirectory(context)).withEmail(email);
 
 	if (matches.length > 1) {

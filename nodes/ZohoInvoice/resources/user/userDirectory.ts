@@ -17,7 +17,8 @@ export type ListedUser = IDataObject & {
 
 /** Zoho sends ids as strings; a number is taken only while it is exact (below 2^53). */
 function checkedUserId(value: unknown): string | undefined {
-	if (typeof value === 'string' && /^\d+$/.test(value)) return value;
+	// Never a leading zero: "0982…" and "982…" would be one user to Zoho and two to the node.
+	if (typeof value === 'string' && /^[1-9]\d*$/.test(value)) return value;
 	if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
 	return undefined;
 }
@@ -30,7 +31,9 @@ export async function listAllUsers(context: ZohoContext): Promise<ListedUser[]> 
 		noun: 'user',
 		qs: { filter_by: 'Status.All' },
 	});
-	return records.map((record) => {
+	// A list that shifts while it is paged can show a user on two pages: one user is one entry.
+	const users = new Map<string, ListedUser>();
+	for (const record of records) {
 		const userId = checkedUserId(record.user_id);
 		if (userId === undefined) {
 			throw new NodeOperationError(
@@ -42,13 +45,15 @@ export async function listAllUsers(context: ZohoContext): Promise<ListedUser[]> 
 				},
 			);
 		}
-		return {
+		if (users.has(userId)) continue;
+		users.set(userId, {
 			...record,
 			user_id: userId,
 			email: typeof record.email === 'string' ? record.email : undefined,
 			name: typeof record.name === 'string' ? record.name : undefined,
-		};
-	});
+		});
+	}
+	return [...users.values()];
 }
 
 /** The organization's users as one run of the node found them, by email address. */

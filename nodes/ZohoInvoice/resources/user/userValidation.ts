@@ -73,11 +73,13 @@ export function checkUserFields(
 	}
 }
 
-/** preSend for Create: Zoho requires a name and an email address. */
+/** preSend for Create and Create or Update: Zoho requires a name and an email address (sent trimmed, as By Email reads it). */
 export async function validateNewUser(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {
-	checkUserFields(this, (requestOptions.body ?? {}) as IDataObject, true);
-	return requestOptions;
+	const body = { ...((requestOptions.body ?? {}) as IDataObject) };
+	if (typeof body.email === 'string') body.email = body.email.trim();
+	checkUserFields(this, body, true);
+	return { ...requestOptions, body };
 }

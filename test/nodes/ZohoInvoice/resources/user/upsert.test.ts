@@ -197,3 +197,62 @@ describe('Create or Update as a nightly sync', () => {
 		expect(requests).toHaveLength(20);
 	}, 60_000);
 });
+
+describe('Create or Update with awkward input', () => {
+	const fixture = useSandbox({ users: 5 });
+
+	test('the same new address twice in one run (any case): one create, and the repeat is named, not sent', async () => {
+		const { sandbox, credentials } = fixture;
+		const output = await runNode({
+			credentials,
+			continueOnFail: true,
+			items: [
+				{ email: 'grace@example.com', name: 'Grace Hopper', role: 'staff' },
+				{ email: 'Grace@Example.com', name: 'Grace Hopper', role: 'staff' },
+			],
+			parameters: upsert(),
+		});
+		expect(output[0].json.action).toBe('created');
+		expect(output[1].error?.message).toBe(
+			"Email: Grace@Example.com appears more than once in this run's items",
+		);
+		expect(sandbox.apiRequests().filter((request) => request.method === 'POST')).toHaveLength(1);
+	});
+
+	test('an address with spaces around it is trimmed, as By Email reads it', async () => {
+		const { sandbox, credentials } = fixture;
+		const output = await runNode({
+			credentials,
+			items: [{ email: '  user1@zylker.org ', name: 'User 00001', role: 'staff' }],
+			parameters: upsert(),
+		});
+		expect(output[0].json).toEqual({
+			action: 'unchanged',
+			email: 'user1@zylker.org',
+			user_id: '982000000554042',
+		});
+		expect(sandbox.apiRequests()).toHaveLength(1);
+	});
+
+	test('a listed user without a name changes from null, not from nothing', async () => {
+		const { sandbox, credentials } = fixture;
+		const users = sandbox
+			.listUsers()
+			.map((user) => (user.user_id === '982000000554042' ? { ...user, name: undefined } : user));
+		sandbox.injectFault({
+			status: 200,
+			body: JSON.stringify({
+				code: 0,
+				message: 'success',
+				users,
+				page_context: { page: 1, has_more_page: false },
+			}),
+		});
+		const output = await runNode({
+			credentials,
+			items: [{ email: 'user1@zylker.org', name: 'User One', role: 'staff' }],
+			parameters: upsert(),
+		});
+		expect(output[0].json.changes).toEqual({ name: { from: null, to: 'User One' } });
+	});
+});
