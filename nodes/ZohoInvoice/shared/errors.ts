@@ -217,7 +217,7 @@ export function requestFailedError(
 }
 
 /** A Zoho failure as a NodeApiError that says what happened and what to do. */
-export function zohoApiError(
+function zohoApiError(
 	node: INode,
 	failure: ZohoFailure,
 	context: FailureContext,

@@ -14,7 +14,7 @@ import { collectPages } from './pagination';
 import { booleanParameter, positiveIntegerParameter } from './parameters';
 import { withinRateLimits } from './rateLimits';
 import { shareWithinRun } from './runScope';
-import { zohoConnection } from './transport';
+import { requestScope, zohoConnection } from './transport';
 
 /** How many records a list operation wants: Return All, or up to Limit. */
 function wantedRecords(context: IExecutePaginationFunctions): number {
@@ -58,12 +58,12 @@ async function runOperation(
 	const envelope = successOf(answer, source);
 	const record = envelope[resource.record];
 	return [
-		withoutUndefined({
+		{
 			message: envelope.message as string | undefined,
 			...(await output.message(context, envelope)),
 			[resource.record]:
 				typeof record === 'object' && record !== null ? (record as IDataObject) : undefined,
-		}),
+		},
 	];
 }
 
@@ -106,23 +106,7 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 			throw new NodeOperationError(node, `The node has no operation ${name}`, { itemIndex });
 		const { resource, operation } = found;
 
-		const connection = await zohoConnection(this);
-		const waitOut = connection.waitsOutRateLimits;
-		const source: AnswerSource = {
-			node,
-			failure: {
-				host: connection.host,
-				noun: resource.record,
-				itemIndex,
-				waitsOutRateLimits: waitOut,
-			},
-		};
-		const limits = {
-			organization: connection.organizationKey,
-			simultaneousCalls: connection.simultaneousCalls,
-			waitOut,
-			signal: this.getExecutionCancelSignal(),
-		};
+		const { source, limits } = requestScope(this, await zohoConnection(this), resource.record);
 
 		const send: SendRoutedRequest = async (changes?: Partial<IHttpRequestOptions>) => {
 			const routed = changes

@@ -13,6 +13,7 @@ import { quoted, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import type { Page } from './pagination';
 import { withinRateLimits } from './rateLimits';
+import type { RateLimitOptions } from './rateLimits';
 import { shareWithinRun } from './runScope';
 import { ORGANIZATION_HEADER, ZOHO_LIMITS, apiBaseUrl } from './zoho';
 import type { ZohoPlan } from './zoho';
@@ -21,7 +22,7 @@ import type { ZohoPlan } from './zoho';
 export type ZohoContext = IExecuteSingleFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** The credential type the node's `authentication` choice uses. */
-export function credentialTypeFor(authentication: unknown): string {
+function credentialTypeFor(authentication: unknown): string {
 	return authentication === 'selfClient' ? 'zohoInvoiceApi' : 'zohoInvoiceOAuth2Api';
 }
 
@@ -112,19 +113,6 @@ export interface ZohoRequest {
 	noun: string;
 }
 
-/**
- * A Zoho Invoice request made outside the node's routing: the user directory,
- * the editor's user picker, the trigger's listing. Same credential, base URL,
- * organization header, rate limits and error messages as routed requests.
- * Resolves with Zoho's success envelope.
- */
-export async function zohoApiRequest(
-	context: ZohoContext,
-	request: ZohoRequest,
-): Promise<Record<string, unknown>> {
-	return (await sendZohoRequest(context, request)).envelope;
-}
-
 /** One record, e.g. `user` from GET /users/{user_id}. */
 export async function zohoRecord(
 	context: ZohoContext,
@@ -161,31 +149,53 @@ export async function listAllRecords(
 	);
 }
 
+/**
+ * Where a failure is reported and how the organization's limits apply, for
+ * one request of one item: the same for routed requests (pipeline.ts) and the
+ * ones made here.
+ */
+export function requestScope(
+	context: ZohoContext,
+	connection: ZohoConnection,
+	noun: string,
+): { source: AnswerSource; limits: RateLimitOptions } {
+	const waitOut = connection.waitsOutRateLimits;
+	return {
+		source: {
+			node: context.getNode(),
+			failure: {
+				host: connection.host,
+				noun,
+				itemIndex: itemIndexOf(context),
+				waitsOutRateLimits: waitOut,
+			},
+		},
+		limits: {
+			organization: connection.organizationKey,
+			simultaneousCalls: connection.simultaneousCalls,
+			waitOut,
+			signal:
+				'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined,
+		},
+	};
+}
+
+/**
+ * A Zoho Invoice request made outside the node's routing: the user directory,
+ * the editor's user picker, Update's fill-in, the trigger's listing. Same
+ * credential, base URL, organization header, rate limits and error messages
+ * as routed requests. Resolves with Zoho's success envelope.
+ */
 async function sendZohoRequest(
 	context: ZohoContext,
 	request: ZohoRequest,
 ): Promise<{ envelope: Record<string, unknown>; source: AnswerSource }> {
 	const connection = await zohoConnection(context);
-	const waitOut = connection.waitsOutRateLimits;
-	const source: AnswerSource = {
-		node: context.getNode(),
-		failure: {
-			host: connection.host,
-			noun: request.noun,
-			itemIndex: itemIndexOf(context),
-			waitsOutRateLimits: waitOut,
-		},
-	};
+	const { source, limits } = requestScope(context, connection, request.noun);
 	let response: { body: unknown };
 	try {
 		response = await withinRateLimits(
-			{
-				organization: connection.organizationKey,
-				simultaneousCalls: connection.simultaneousCalls,
-				waitOut,
-				signal:
-					'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined,
-			},
+			limits,
 			async () =>
 				await context.helpers.httpRequestWithAuthentication.call(
 					context,
