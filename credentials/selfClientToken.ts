@@ -255,10 +255,13 @@ export async function selfClientAccessToken(
 	const entry = entryFor(credentials, accountsUrl);
 	const now = Date.now();
 
+	// The token handed in got a 401 (or is on the Test button): remember when that was first seen.
 	const held = String(credentials.accessToken ?? '');
-	const heldRejectedAt = held ? (entry.rejected.get(hash(held)) ?? now) : undefined;
-	if (held && !entry.rejected.has(hash(held))) {
-		entry.rejected.set(hash(held), now);
+	let heldRejectedAt: number | undefined;
+	if (held) {
+		const heldKey = hash(held);
+		heldRejectedAt = entry.rejected.get(heldKey) ?? now;
+		entry.rejected.set(heldKey, heldRejectedAt);
 		if (entry.rejected.size > REJECTED_KEPT)
 			entry.rejected.delete(entry.rejected.keys().next().value as string);
 	}
@@ -269,7 +272,6 @@ export async function selfClientAccessToken(
 	const cached = entry.accessToken;
 	const cachedUsable =
 		cached !== undefined &&
-		cached !== held &&
 		!entry.rejected.has(hash(cached)) &&
 		entry.expiresAt - EXPIRY_MARGIN_MS > now &&
 		(heldRejectedAt === undefined || entry.obtainedAt >= heldRejectedAt);
