@@ -67,6 +67,47 @@ describe('Zoho sandbox', () => {
 		expect((await api('/users?sort_column=salary')).status).toBe(400);
 	});
 
+	test('sorts by name unless told otherwise, anew for every page: a user removed between two page requests shifts the next page', async () => {
+		sandbox.seedUsers(450);
+		sandbox.addUser({ name: 'Aaron First', email: 'aaron@example.com' });
+		const first = await readJson(await api('/users?page=1&per_page=200'));
+		expect(first.users[0].name).toBe('Aaron First');
+		expect(first.page_context.sort_column).toBe('name');
+		const lastOfPage1 = first.users[199].user_id;
+		sandbox.injectFault({
+			match: (request) => request.query.page === '2',
+			act: (zoho) => zoho.users.change(first.users[5].user_id, { status: 'deleted' }),
+		});
+		const second = await readJson(await api('/users?page=2&per_page=200'));
+		expect(second.users[0].user_id).not.toBe(lastOfPage1);
+		const all = sandbox.listUsers().filter((user) => user.status !== 'deleted');
+		const sortedIds = all
+			.sort((a, b) => a.name.localeCompare(b.name, 'en'))
+			.map((user) => user.user_id);
+		// The user who moved up to page 1 is on neither page.
+		expect(second.users[0].user_id).toBe(sortedIds[200]);
+		expect(sortedIds[199]).not.toBe(lastOfPage1);
+	});
+
+	test('deleted users: left out of Status.All and 404 on Get by default; listed and answered when told to', async () => {
+		sandbox.users.change('982000000554042', { status: 'deleted' });
+		const hidden = await readJson(await api('/users'));
+		expect(hidden.users.map((user: { user_id: string }) => user.user_id)).not.toContain(
+			'982000000554042',
+		);
+		expect((await api('/users/982000000554042')).status).toBe(404);
+		await sandbox.stop();
+		sandbox = await ZohoSandbox.start({ users: 5, deletedUsers: 'listed' });
+		token = sandbox.issueAccessToken();
+		sandbox.users.change('982000000554042', { status: 'deleted' });
+		const listed = await readJson(await api('/users?filter_by=Status.All'));
+		expect(
+			listed.users.find((user: { user_id: string }) => user.user_id === '982000000554042')?.status,
+		).toBe('deleted');
+		const got = await readJson(await api('/users/982000000554042'));
+		expect(got.user.status).toBe('deleted');
+	});
+
 	test('gets a user with email_ids, and the current user at /users/me', async () => {
 		const body = await readJson(await api('/users/982000000554042'));
 		expect(body.user.email_ids).toEqual([{ email: 'user1@zylker.org', is_selected: true }]);

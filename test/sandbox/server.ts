@@ -50,6 +50,11 @@ export interface Fault {
 	hang?: boolean;
 	/** Expire every access token just before this request is checked, as when Zoho drops tokens mid-run. */
 	expireTokens?: boolean;
+	/**
+	 * Change the sandbox when this request arrives, as someone in Zoho's web app would at that
+	 * moment; the request is then answered as usual (unless status or body is set).
+	 */
+	act?: (sandbox: ZohoSandbox) => void;
 	/** How many requests it applies to (default 1). */
 	times?: number;
 	/** Which requests; default every request of the target. */
@@ -60,6 +65,8 @@ export interface SandboxOptions {
 	organizationId?: string;
 	/** Seed users; the first is the token owner ("me"), an admin. */
 	users?: number;
+	/** How deleted users show in the list and in Get (see UserStore); hidden by default. */
+	deletedUsers?: 'hidden' | 'listed';
 	/** Zoho's per-organization limits; Zoho's numbers by default, no daily quota. */
 	limits?: ApiLimits;
 	/** How long each API call takes, so that calls overlap as they do against Zoho. */
@@ -114,7 +121,7 @@ export class ZohoSandbox {
 			liveTokensPerRefreshToken: options.liveTokensPerRefreshToken,
 			tokenLifetimeSeconds: options.tokenLifetimeSeconds,
 		});
-		this.users = new UserStore(options.users ?? 3);
+		this.users = new UserStore(options.users ?? 3, options.deletedUsers);
 		this.limits = new LimitKeeper(options.limits ?? {});
 	}
 
@@ -266,6 +273,7 @@ export class ZohoSandbox {
 			return;
 		}
 		if (fault?.expireTokens) this.expireAccessTokens();
+		fault?.act?.(this);
 		if (target === 'api') this.inProgress += 1;
 		this.peak = Math.max(this.peak, this.inProgress);
 		try {

@@ -30,6 +30,7 @@ const STATUS_FILTERS: Record<string, SandboxUser['status'] | undefined> = {
 };
 const SORT_COLUMNS = ['name', 'email', 'user_role', 'status'];
 const MAX_PER_PAGE = 200;
+const COLLATOR = new Intl.Collator('en');
 
 // Reported as Zoho's own rule for addresses; the node checks its own way.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -48,7 +49,15 @@ export class UserStore {
 	// client that turns them into numbers gets them wrong. Each store counts on its own.
 	private lastCreatedId = 9007199254740993n;
 
-	constructor(count: number) {
+	/**
+	 * How deleted users show: `hidden` (the default), Status.All leaves them out and Get answers
+	 * 404; `listed`, Status.All lists them with status `deleted` and Get answers them. Zoho's
+	 * pages do not say which; integrations report both.
+	 */
+	constructor(
+		count: number,
+		private readonly deletedUsers: 'hidden' | 'listed' = 'hidden',
+	) {
 		this.seed(count);
 	}
 
@@ -116,16 +125,22 @@ export class UserStore {
 		if (!(filter in STATUS_FILTERS)) return refuse(400, invalidValue('filter_by'));
 		const wantedStatus = STATUS_FILTERS[filter];
 		let users = this.users.filter((user) =>
-			wantedStatus ? user.status === wantedStatus : user.status !== 'deleted',
+			wantedStatus
+				? user.status === wantedStatus
+				: this.deletedUsers === 'listed' || user.status !== 'deleted',
 		);
 
+		// Zoho sorts by name unless told otherwise (its page_context says sort_column "name"), and
+		// sorts anew for every page: a user renamed or removed between two page requests shifts them.
 		const sortColumn = query.sort_column;
-		if (sortColumn !== undefined) {
-			if (!SORT_COLUMNS.includes(sortColumn)) return refuse(400, invalidValue('sort_column'));
-			const key = sortColumn as keyof SandboxUser;
-			users = [...users].sort((a, b) => String(a[key]).localeCompare(String(b[key])));
-			if (query.sort_order === 'D') users.reverse();
-		}
+		if (sortColumn !== undefined && !SORT_COLUMNS.includes(sortColumn))
+			return refuse(400, invalidValue('sort_column'));
+		const key = (sortColumn ?? 'name') as keyof SandboxUser;
+		users = [...users].sort(
+			(a, b) =>
+				COLLATOR.compare(String(a[key]), String(b[key])) || COLLATOR.compare(a.user_id, b.user_id),
+		);
+		if (query.sort_order === 'D') users.reverse();
 
 		const start = (page - 1) * effectivePerPage;
 		return ok({
@@ -157,7 +172,10 @@ export class UserStore {
 	}
 
 	get(userId: string): ApiAnswer {
-		const user = this.find(userId);
+		const user =
+			this.deletedUsers === 'listed'
+				? this.users.find((candidate) => candidate.user_id === userId)
+				: this.find(userId);
 		if (!user) return refuse(404, ZOHO_ERRORS.userMissing);
 		return ok({
 			message: ZOHO_MESSAGES.success,
