@@ -30,8 +30,13 @@ export function listPageOf(body: unknown, key: string, source: AnswerSource): Pa
 	if (!Array.isArray(records) || !records.every((record) => asRecord(record))) {
 		throw unexpectedAnswerError(source.node, body, source.failure, `"${key}" list of records`);
 	}
+	const context = asRecord(envelope.page_context);
+	const hasMore = context?.has_more_page;
+	const perPage = context?.per_page;
 	return {
 		records: records as IDataObject[],
-		hasMore: asRecord(envelope.page_context)?.has_more_page === true,
+		hasMore: typeof hasMore === 'boolean' ? hasMore : undefined,
+		perPage:
+			Number.isSafeInteger(perPage) && (perPage as number) > 0 ? (perPage as number) : undefined,
 	};
 }

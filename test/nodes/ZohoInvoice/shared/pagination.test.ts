@@ -20,12 +20,13 @@ const listedUser = (id: number) => ({
 	status: 'active',
 });
 
+/** A full page by Zoho's own count (its per_page), saying more follow. */
 const page = (users: object[]) =>
 	JSON.stringify({
 		code: 0,
 		message: 'success',
 		users,
-		page_context: { page: 1, per_page: 200, has_more_page: true },
+		page_context: { page: 1, per_page: users.length, has_more_page: true },
 	});
 
 const getAllUsers = { resource: 'user', operation: 'getAll', returnAll: true };
@@ -99,5 +100,72 @@ describe('A list that never ends (issue 9, break 7)', () => {
 		expect(error.message).toBe(`Zoho kept saying more pages follow after ${MAX_PAGES} pages`);
 		expect(error.description).toMatch(/more than any organization holds/);
 		expect(sandbox.apiRequests()).toHaveLength(MAX_PAGES);
+	});
+});
+
+describe('Only a complete list counts for the operations that compare against the whole organization', () => {
+	const fixture = useSandbox({ users: 450 });
+
+	beforeAll(() => configureRateLimits({ windowMs: 20 }));
+	afterAll(() => configureRateLimits());
+
+	/** Page 2 cut to 150 users while it still says more follow: users 351-400 would be missed. */
+	function shortPage2(sandbox: ZohoSandbox) {
+		const real = sandbox.users.list({ page: '2', per_page: '200', filter_by: 'Status.All' })
+			.body as { users: unknown[] };
+		sandbox.injectFault({
+			status: 200,
+			body: JSON.stringify({ ...real, users: real.users.slice(0, 150) }),
+			match: (request) => request.path === USERS_PATH && request.query.page === '2',
+		});
+	}
+
+	const MESSAGE =
+		"Zoho's page 2 held 150 of the 200 records a page holds and said more pages follow";
+
+	test('Get Many with Return All fails, naming what Zoho sent', async () => {
+		const { sandbox, credentials } = fixture;
+		shortPage2(sandbox);
+		const error = await failure(runNode({ credentials, parameters: getAllUsers }));
+		expect(error.message).toBe(MESSAGE);
+		expect(error.description).toMatch(/Nothing was done with the list/);
+	});
+
+	test('By Email does not conclude "no such user" from it, and acts on nobody', async () => {
+		const { sandbox, credentials } = fixture;
+		shortPage2(sandbox);
+		const user = sandbox.listUsers()[380];
+		const error = await failure(
+			runNode({
+				credentials,
+				parameters: {
+					...getByEmail,
+					operation: 'markInactive',
+					userId: { ...getByEmail.userId, value: user.email },
+				},
+			}),
+		);
+		expect(error.message).toBe(MESSAGE);
+		expect(sandbox.apiRequests().map((request) => request.method)).toEqual(['GET', 'GET']);
+	});
+
+	test('Create or Update does not create a second user for an address it did not see', async () => {
+		const { sandbox, credentials } = fixture;
+		shortPage2(sandbox);
+		const user = sandbox.listUsers()[380];
+		const error = await failure(
+			runNode({
+				credentials,
+				items: [{ email: user.email, name: user.name }],
+				parameters: {
+					resource: 'user',
+					operation: 'upsert',
+					email: '={{ $json.email }}',
+					name: '={{ $json.name }}',
+				},
+			}),
+		);
+		expect(error.message).toBe(MESSAGE);
+		expect(sandbox.apiRequests().map((request) => request.method)).toEqual(['GET', 'GET']);
 	});
 });

@@ -187,7 +187,7 @@ describe('A second resource is a folder and one line: the pipeline learns from t
 				code: 0,
 				message: 'success',
 				contacts: [{ contact_id: `${number}01` }, { contact_id: `${number}02` }],
-				page_context: { page: number, has_more_page: hasMore },
+				page_context: { page: number, per_page: 2, has_more_page: hasMore },
 			});
 		sandbox.injectFault({
 			status: 200,
