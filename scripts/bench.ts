@@ -440,13 +440,14 @@ async function triggerScale(): Promise<void> {
 	);
 	// The node's own work beside the listing: decode the snapshot, compare, encode the new one.
 	const listed = await listAllUsers(trigger.context());
+	const organization = `${sandbox.apiUrl}\n${sandbox.organizationId}`;
 	const own = [] as number[];
 	for (let round = 0; round < ROUNDS; round++) {
 		own.push(
 			await timed(async () => {
-				const remembered = decodeSnapshot(trigger.staticData.users)!;
+				const remembered = decodeSnapshot(trigger.staticData.users, organization)!;
 				changesBetween(remembered, listed);
-				encodeSnapshot(listed.map(rememberedOf));
+				encodeSnapshot(listed.map(rememberedOf), organization);
 			}),
 		);
 	}
@@ -456,6 +457,22 @@ async function triggerScale(): Promise<void> {
 		"a poll with no change: the node's own time beside the listing",
 		`${ownMs.toFixed(0)} ms (whole poll ${pollMs.toFixed(0)} ms)`,
 		ownMs < 1_000 ? 'OK (target < 1 s)' : 'OVER (target < 1 s)',
+	);
+
+	// Three users deleted in Zoho: each is confirmed with one Get before it is reported.
+	for (const user of sandbox.listUsers().slice(100, 103))
+		sandbox.users.change(user.user_id, { status: 'deleted' });
+	sandbox.clearLog();
+	const events = await trigger.events();
+	const listings = sandbox.apiRequests().filter((request) => request.path.endsWith('/users'));
+	const confirmations = sandbox.apiRequests().length - listings.length;
+	row(
+		'Trigger',
+		'a poll with 3 departures: requests',
+		`${listings.length} listing + ${confirmations} confirmations, ${events.length} userDeleted events`,
+		listings.length === 50 && confirmations === 3 && events.length === 3
+			? 'OK (50 + 3: one Get per departure)'
+			: 'OVER (target 50 + 3)',
 	);
 	await sandbox.stop();
 }

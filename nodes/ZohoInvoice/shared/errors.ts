@@ -59,6 +59,17 @@ export function readHttpFailure(error: unknown): ZohoFailure {
 	};
 }
 
+/**
+ * Zoho saying the record asked for does not exist: a 404 in Zoho's JSON
+ * (not "Invalid URL Passed", which is a wrong address), or its "does not
+ * exist" code. A 404 page that is not Zoho's JSON proves nothing.
+ */
+export function isNoSuchRecord(failure: ZohoFailure): boolean {
+	const code = asRecord(failure.body)?.code;
+	if (typeof code !== 'number' || code === 0 || code === ZOHO_ERROR_CODES.invalidUrl) return false;
+	return failure.status === 404 || code === ZOHO_ERROR_CODES.recordMissing;
+}
+
 /** A 429 the node waited out for as long as it may, and Zoho still sent. */
 export class RateLimitWaitExceeded extends Error {
 	constructor(

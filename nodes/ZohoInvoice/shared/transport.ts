@@ -9,7 +9,7 @@ import type {
 
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
-import { quoted, requestFailedError } from './errors';
+import { isNoSuchRecord, quoted, readHttpFailure, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import type { Page } from './pagination';
 import { withinRateLimits } from './rateLimits';
@@ -123,6 +123,19 @@ export async function zohoRecord(
 	return recordOf(envelope, key, source);
 }
 
+/**
+ * One record, or undefined when Zoho answers that there is no such record:
+ * how the trigger learns that a user it no longer sees has really gone.
+ */
+export async function zohoRecordIfExists(
+	context: ZohoContext,
+	request: ZohoRequest & { key: string },
+): Promise<IDataObject | undefined> {
+	const { key, ...rest } = request;
+	const sent = await sendZohoRequest(context, rest, { noSuchRecord: true });
+	return sent && recordOf(sent.envelope, key, sent.source);
+}
+
 /** One page of a list endpoint, e.g. `users` from GET /users. */
 export async function zohoListPage(
 	context: ZohoContext,
@@ -189,7 +202,17 @@ export function requestScope(
 async function sendZohoRequest(
 	context: ZohoContext,
 	request: ZohoRequest,
-): Promise<{ envelope: Record<string, unknown>; source: AnswerSource }> {
+): Promise<{ envelope: Record<string, unknown>; source: AnswerSource }>;
+async function sendZohoRequest(
+	context: ZohoContext,
+	request: ZohoRequest,
+	answers: { noSuchRecord: true },
+): Promise<{ envelope: Record<string, unknown>; source: AnswerSource } | undefined>;
+async function sendZohoRequest(
+	context: ZohoContext,
+	request: ZohoRequest,
+	answers?: { noSuchRecord: true },
+): Promise<{ envelope: Record<string, unknown>; source: AnswerSource } | undefined> {
 	const connection = await zohoConnection(context);
 	const { source, limits } = requestScope(context, connection, request.noun);
 	let response: { body: unknown };
@@ -216,7 +239,9 @@ async function sendZohoRequest(
 				),
 		);
 	} catch (error) {
+		if (answers?.noSuchRecord && isNoSuchRecord(readHttpFailure(error))) return undefined;
 		throw requestFailedError(source.node, error, source.failure);
 	}
+	if (answers?.noSuchRecord && isNoSuchRecord({ body: response.body })) return undefined;
 	return { envelope: successOf(response.body, source), source };
 }

@@ -110,6 +110,8 @@ export type ZohoPlan = keyof typeof ZOHO_LIMITS.simultaneousCalls;
  */
 export const ZOHO_ERROR_CODES = {
 	invalidUrl: 5,
+	/** "User does not exist." (reported); a 404 in Zoho's JSON says the same. */
+	recordMissing: 1002,
 	perMinuteLimit: 44,
 	dailyLimit: 45,
 	simultaneousLimit: 1070,

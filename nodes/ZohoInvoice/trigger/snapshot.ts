@@ -16,7 +16,13 @@ export interface RememberedUser {
  * indexes into their few distinct values. 10,000 users fit in about 400 KB.
  */
 export interface StoredSnapshot {
-	version: 1;
+	version: 2;
+	/**
+	 * Whose users these are (API base URL and organization id): after the
+	 * credential is pointed at another organization or region, the old users
+	 * are not "deleted" nor the new ones "added".
+	 */
+	organization: string;
 	/** Ascending user ids, each as its gap from the previous one, in base 36. */
 	ids: string;
 	statuses: string[];
@@ -38,7 +44,7 @@ function indexer(values: string[]) {
 	};
 }
 
-export function encodeSnapshot(users: RememberedUser[]): StoredSnapshot {
+export function encodeSnapshot(users: RememberedUser[], organization: string): StoredSnapshot {
 	const sorted = [...users].sort((a, b) => (BigInt(a.user_id) < BigInt(b.user_id) ? -1 : 1));
 	const statuses: string[] = [];
 	const roles: string[] = [];
@@ -54,7 +60,8 @@ export function encodeSnapshot(users: RememberedUser[]): StoredSnapshot {
 		return gap;
 	});
 	return {
-		version: 1,
+		version: 2,
+		organization,
 		ids: gaps.join(','),
 		statuses,
 		roles,
@@ -81,14 +88,23 @@ function texts(value: unknown, length?: number): value is string[] {
 }
 
 /**
- * The remembered users by id, or undefined when nothing usable is stored: the
- * poll then takes a new baseline. Static data can be old, edited or cut short;
- * anything that does not hold together is not trusted, so it can neither
- * break every later poll nor invent events.
+ * The remembered users of this organization by id, or undefined when nothing
+ * usable is stored for it: the poll then takes a new baseline. Static data
+ * can be old, edited, cut short or another organization's; anything that
+ * does not hold together is not trusted, so it can neither break every later
+ * poll nor invent events.
  */
-export function decodeSnapshot(stored: unknown): Map<string, RememberedUser> | undefined {
+export function decodeSnapshot(
+	stored: unknown,
+	organization: string,
+): Map<string, RememberedUser> | undefined {
 	const snapshot = stored as Partial<StoredSnapshot> | undefined;
-	if (snapshot?.version !== 1 || typeof snapshot.ids !== 'string' || !GAPS.test(snapshot.ids))
+	if (
+		snapshot?.version !== 2 ||
+		snapshot.organization !== organization ||
+		typeof snapshot.ids !== 'string' ||
+		!GAPS.test(snapshot.ids)
+	)
 		return undefined;
 	const gaps = snapshot.ids === '' ? [] : snapshot.ids.split(',');
 	const { statuses, roles, states, names, emails } = snapshot;

@@ -8,6 +8,8 @@ import type {
 
 import { listAllUsers } from '../resources/user/userDirectory';
 import type { ListedUser } from '../resources/user/userDirectory';
+import { zohoConnection, zohoListPage, zohoRecordIfExists } from '../shared/transport';
+import { MAX_PER_PAGE } from '../shared/zoho';
 import { decodeSnapshot, encodeSnapshot, rememberedOf } from './snapshot';
 import type { RememberedUser } from './snapshot';
 
@@ -16,7 +18,7 @@ export const USER_EVENTS = [
 	{
 		name: 'User Added',
 		value: 'userAdded',
-		description: 'A new user appeared, whatever their status',
+		description: 'A new user appeared, whatever their status (but deleted)',
 	},
 	{
 		name: 'User Deactivated',
@@ -26,7 +28,7 @@ export const USER_EVENTS = [
 	{
 		name: 'User Deleted',
 		value: 'userDeleted',
-		description: 'A user left the list, or their status became deleted',
+		description: 'Zoho confirmed that a user was deleted',
 	},
 	{
 		name: 'User Details Changed',
@@ -48,55 +50,80 @@ export const eventsProperty: INodeProperties = {
 	description: "Which changes to the organization's users start the workflow: one item per change",
 };
 
+/** One event item. `sample` is true only for Fetch Test Event's made-up events. */
 interface Change {
 	event: UserEvent;
+	sample: boolean;
 	user: IDataObject;
 	previous?: IDataObject;
 }
 
-/** Every change from the remembered users to the listed ones. */
+/** A remembered user the listing no longer shows, or shows as deleted: gone only if Zoho confirms it. */
+interface Departure {
+	before: RememberedUser;
+	listed?: ListedUser;
+}
+
+const STATUS_EVENTS: Partial<Record<string, UserEvent>> = {
+	active: 'userActivated',
+	inactive: 'userDeactivated',
+};
+
+/**
+ * What changed from the remembered users to the listed ones, and who may
+ * have left. A listing is never proof of a departure: Zoho pages a list
+ * sorted anew for every request, so a user renamed or removed between two
+ * page requests can push another user out of sight for one listing.
+ */
 export function changesBetween(
 	remembered: Map<string, RememberedUser>,
 	listed: ListedUser[],
-): Change[] {
+): { changes: Change[]; departures: Departure[] } {
 	const changes: Change[] = [];
+	const departures: Departure[] = [];
+	const change = (event: UserEvent, user: IDataObject, previous?: IDataObject) =>
+		changes.push({ event, sample: false, user, ...(previous && { previous }) });
 	const seen = new Set<string>();
 	for (const user of listed) {
 		seen.add(user.user_id);
 		const before = remembered.get(user.user_id);
 		const now = rememberedOf(user);
 		if (!before) {
-			changes.push({ event: 'userAdded', user });
+			// Added and deleted between two polls: nobody to grant anything to.
+			if (now.status !== 'deleted') change('userAdded', user);
+			continue;
+		}
+		if (now.status === 'deleted') {
+			if (before.status !== 'deleted') departures.push({ before, listed: user });
 			continue;
 		}
 		if (now.status !== before.status) {
-			const event = {
-				active: 'userActivated',
-				inactive: 'userDeactivated',
-				deleted: 'userDeleted',
-			}[now.status];
-			if (event)
-				changes.push({ event: event as UserEvent, user, previous: { status: before.status } });
+			const event = STATUS_EVENTS[now.status];
+			if (event) change(event, user, { status: before.status });
 		}
 		if (now.user_role !== before.user_role) {
-			changes.push({ event: 'userRoleChanged', user, previous: { user_role: before.user_role } });
+			change('userRoleChanged', user, { user_role: before.user_role });
 		}
 		const previous: IDataObject = {};
 		if (now.name !== before.name) previous.name = before.name;
 		if (now.email !== before.email) previous.email = before.email;
-		if (Object.keys(previous).length) changes.push({ event: 'userDetailsChanged', user, previous });
+		if (Object.keys(previous).length) change('userDetailsChanged', user, previous);
 	}
 	for (const [userId, before] of remembered) {
-		// Gone from a complete listing: deleted (a failed listing never gets this far).
-		if (!seen.has(userId) && before.status !== 'deleted') {
-			changes.push({
-				event: 'userDeleted',
-				user: { ...before },
-				previous: { status: before.status },
-			});
-		}
+		if (!seen.has(userId) && before.status !== 'deleted') departures.push({ before });
 	}
-	return changes;
+	return { changes, departures };
+}
+
+/** Zoho's own word on a user: gone when it has no such user, or has them as deleted. */
+async function isGone(context: IPollFunctions, userId: string): Promise<boolean> {
+	const user = await zohoRecordIfExists(context, {
+		method: 'GET',
+		path: `/users/${userId}`,
+		noun: 'user',
+		key: 'user',
+	});
+	return user === undefined || user.status === 'deleted';
 }
 
 function selectedEvents(context: IPollFunctions): Set<UserEvent> {
@@ -114,42 +141,121 @@ function selectedEvents(context: IPollFunctions): Set<UserEvent> {
 	return new Set(events as UserEvent[]);
 }
 
-/** "Fetch Test Event": one item per chosen event, built from the current list, the snapshot left alone. */
-function samples(listed: ListedUser[], events: Set<UserEvent>): Change[] {
-	const [user] = listed;
-	if (!user) return [];
-	const previous: Partial<Record<UserEvent, IDataObject>> = {
-		userActivated: { status: 'inactive' },
-		userDeactivated: { status: 'active' },
-		userDeleted: { status: user.status },
-		userRoleChanged: { user_role: user.user_role === 'admin' ? 'staff' : 'admin' },
-		userDetailsChanged: { name: `${user.name ?? ''} (before)` },
-	};
-	return [...events].map((event) => ({ event, user, previous: previous[event] }));
+/**
+ * Fetch Test Event's user: made up, so that a workflow under test acts on
+ * nobody. No Zoho user has id 0, and the node's User field refuses it.
+ */
+const SAMPLE_USER = {
+	user_id: '0',
+	role_id: '0',
+	name: 'Sample User (not a real user)',
+	email: 'sample.user@example.com',
+	user_role: 'staff',
+	status: 'active',
+	is_current_user: false,
+	photo_url: '',
+	is_customer_segmented: false,
+	is_vendor_segmented: false,
+	user_type: 'zoho',
+};
+
+const SAMPLES: Record<UserEvent, { user: IDataObject; previous?: IDataObject }> = {
+	userAdded: { user: { status: 'invited' } },
+	userActivated: { user: { status: 'active' }, previous: { status: 'inactive' } },
+	userDeactivated: { user: { status: 'inactive' }, previous: { status: 'active' } },
+	userRoleChanged: { user: { user_role: 'admin' }, previous: { user_role: 'staff' } },
+	userDetailsChanged: {
+		user: {},
+		previous: { name: 'Sample User (old name)', email: 'old.sample.user@example.com' },
+	},
+	userDeleted: { user: { status: 'deleted' }, previous: { status: 'active' } },
+};
+
+function samples(events: Set<UserEvent>): Change[] {
+	return [...events].map((event) => ({
+		event,
+		sample: true,
+		user: { ...SAMPLE_USER, ...SAMPLES[event].user },
+		...(SAMPLES[event].previous && { previous: SAMPLES[event].previous }),
+	}));
+}
+
+/**
+ * The users a new baseline starts from. A listing of several pages can miss
+ * a user while the list shifts, and a user missing from the baseline would
+ * later be reported as added: two listings are joined (one page, the common
+ * case, cannot shift).
+ */
+async function baselineUsers(context: IPollFunctions, listed: ListedUser[]): Promise<ListedUser[]> {
+	if (listed.length < MAX_PER_PAGE) return listed;
+	const users = new Map(listed.map((user) => [user.user_id, user]));
+	for (const user of await listAllUsers(context))
+		if (!users.has(user.user_id)) users.set(user.user_id, user);
+	return [...users.values()];
+}
+
+function emit(context: IPollFunctions, changes: Change[]): INodeExecutionData[][] | null {
+	return changes.length
+		? [context.helpers.returnJsonArray(changes as unknown as IDataObject[])]
+		: null;
 }
 
 /**
  * Zoho Invoice has no webhooks for users, so each poll lists every user
  * once, all statuses (⌈users ÷ 200⌉ requests), and compares the list with a
- * compact snapshot in the workflow's static data. The first poll takes the
- * baseline. A listing that fails throws before the snapshot is touched, so
- * a fault never invents events.
+ * compact snapshot in the workflow's static data. A user who seems to have
+ * left is reported only once Zoho confirms it (one request each); until
+ * then they stay in the snapshot. Any failure throws before the snapshot is
+ * touched, so a fault never invents events.
  */
 export async function pollUserEvents(
 	context: IPollFunctions,
 ): Promise<INodeExecutionData[][] | null> {
 	const events = selectedEvents(context);
-	const listed = await listAllUsers(context);
 	if (context.getMode() === 'manual') {
-		const found = samples(listed, events);
-		return found.length
-			? [context.helpers.returnJsonArray(found as unknown as IDataObject[])]
-			: null;
+		// One small request, so that a broken credential shows its error in the editor.
+		await zohoListPage(context, {
+			path: '/users',
+			key: 'users',
+			noun: 'user',
+			qs: { filter_by: 'Status.All' },
+			page: 1,
+			perPage: 1,
+		});
+		return emit(context, samples(events));
 	}
+	const { organizationKey } = await zohoConnection(context);
 	const staticData = context.getWorkflowStaticData('node');
-	const remembered = decodeSnapshot(staticData.users);
-	staticData.users = encodeSnapshot(listed.map(rememberedOf)) as unknown as IDataObject;
-	if (!remembered) return null;
-	const found = changesBetween(remembered, listed).filter((change) => events.has(change.event));
-	return found.length ? [context.helpers.returnJsonArray(found as unknown as IDataObject[])] : null;
+	const remembered = decodeSnapshot(staticData.users, organizationKey);
+	const listed = await listAllUsers(context);
+	if (!remembered) {
+		const baseline = await baselineUsers(context, listed);
+		staticData.users = encodeSnapshot(baseline.map(rememberedOf), organizationKey) as never;
+		return null;
+	}
+
+	const { changes, departures } = changesBetween(remembered, listed);
+	const gone = await Promise.all(departures.map(({ before }) => isGone(context, before.user_id)));
+	const stillThere = new Map<string, RememberedUser>();
+	departures.forEach(({ before, listed: user }, index) => {
+		if (gone[index]) {
+			changes.push({
+				event: 'userDeleted',
+				sample: false,
+				user: user ?? { ...before, status: 'deleted' },
+				previous: { status: before.status },
+			});
+		} else {
+			stillThere.set(before.user_id, before);
+		}
+	});
+	const next = listed
+		.filter((user) => !stillThere.has(user.user_id))
+		.map(rememberedOf)
+		.concat([...stillThere.values()]);
+	staticData.users = encodeSnapshot(next, organizationKey) as never;
+	return emit(
+		context,
+		changes.filter((change) => events.has(change.event)),
+	);
 }

@@ -15,7 +15,8 @@ import { isEmail } from './userValidation';
 /** Where an operation's path names the user: `/users/{user_id}/invite`, as in Zoho's reference. */
 export const USER_ID_PLACEHOLDER = '{user_id}';
 
-const USER_ID_PATTERN = /^\d+$/;
+/** Digits without a leading zero: "0982…" would be another id to the node and the same to Zoho, and no user has id 0. */
+const USER_ID_PATTERN = /^[1-9]\d*$/;
 
 /** The user the User field names: their id, and their listing when they were found By Email. */
 export interface NamedUser {
@@ -71,7 +72,7 @@ export async function resolveUser(context: IExecuteSingleFunctions): Promise<Nam
 		throw invalidInput(
 			context,
 			text ? `User: "${preview(text, 60)}" is not a Zoho user ID` : 'User: no user given',
-			'A Zoho user ID is made of digits only, like 982000000554041. Pick the user From List, or find them By Email.',
+			'A Zoho user ID is made of digits only, not starting with 0, like 982000000554041. Pick the user From List, or find them By Email.',
 		);
 	}
 	return { userId: text };
@@ -117,7 +118,7 @@ export const userField: INodeProperties = {
 					type: 'regex',
 					properties: {
 						regex: USER_ID_PATTERN.source,
-						errorMessage: 'A Zoho user ID is made of digits only',
+						errorMessage: 'A Zoho user ID is made of digits only, not starting with 0',
 					},
 				},
 			],
