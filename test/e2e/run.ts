@@ -18,8 +18,14 @@ import { ZohoSandbox } from '../sandbox/server';
 import { OWNER, SCREENSHOTS, ownerEnvironment, runEditorChecks, startN8nServer } from './editor';
 import type { N8nServer } from './editor';
 import { N8N_BIN, ROOT, ensureN8n, ensureNode24, n8nEnvironment, sh, step } from './n8n';
-import { N8nRest, TRIGGER_WORKFLOW, observeTrigger } from './trigger';
-import type { TriggerFacts } from './trigger';
+import {
+	N8nRest,
+	SHIFT_WORKFLOW,
+	TRIGGER_WORKFLOW,
+	observeShiftedListing,
+	observeTrigger,
+} from './trigger';
+import type { ShiftFacts, TriggerFacts } from './trigger';
 import { oauth2Credentials, selfClientCredentials } from '../helpers/credentials';
 
 /** The package as a user's n8n gets it: `npm pack`, installed into <user folder>/.n8n/nodes. */
@@ -157,10 +163,10 @@ function check(condition: boolean, message: string): void {
 
 /** The same credentials in both user folders: the package's two types, against three sandboxes. */
 function credentialsFor(
-	sandboxes: { main: ZohoSandbox; bulk: ZohoSandbox; trigger: ZohoSandbox },
+	sandboxes: { main: ZohoSandbox; bulk: ZohoSandbox; trigger: ZohoSandbox; shift: ZohoSandbox },
 	oauthRefreshToken: string,
 ) {
-	const { main, bulk, trigger } = sandboxes;
+	const { main, bulk, trigger, shift } = sandboxes;
 	return [
 		{
 			id: 'e2eSelfClient',
@@ -196,6 +202,12 @@ function credentialsFor(
 			type: 'zohoInvoiceApi',
 			data: selfClientCredentials(trigger),
 		},
+		{
+			id: 'e2eTriggerShiftSelfClient',
+			name: 'Zoho shifting trigger sandbox (Self Client)',
+			type: 'zohoInvoiceApi',
+			data: selfClientCredentials(shift),
+		},
 	];
 }
 
@@ -216,10 +228,12 @@ async function startServer(
 	credentialsFile: string,
 ): Promise<{ server: N8nServer; startedAt: number }> {
 	await importInto(serverEnv, credentialsFile);
-	const published = await sh(N8N_BIN, ['publish:workflow', `--id=${TRIGGER_WORKFLOW}`], {
-		env: serverEnv,
-	});
-	printed.push(published.stdout, published.stderr);
+	for (const workflow of [TRIGGER_WORKFLOW, SHIFT_WORKFLOW]) {
+		const published = await sh(N8N_BIN, ['publish:workflow', `--id=${workflow}`], {
+			env: serverEnv,
+		});
+		printed.push(published.stdout, published.stderr);
+	}
 	const startedAt = Date.now();
 	const server = await startN8nServer(serverEnv, printed);
 	timings.push(['n8n start, until the editor is served', Date.now() - startedAt]);
@@ -475,6 +489,47 @@ async function checkTrigger(
 	);
 }
 
+async function checkShiftedListing(
+	shifted: Promise<ShiftFacts>,
+	rest: N8nRest,
+	startedAt: number,
+): Promise<void> {
+	phase(
+		'Zoho Invoice Trigger over 450 users: a user deleted between two page requests of one poll',
+	);
+	const facts = await shifted;
+	timings.push([
+		'trigger, a list that shifts: n8n start to the execution read back',
+		facts.readAt - startedAt,
+	]);
+	console.log(
+		`  polls after the baseline: ${facts.polls.map((poll) => poll.join(', ')).join(' | ')}`,
+	);
+	const [shiftPoll, confirmPoll] = facts.polls;
+	check(
+		isDeepStrictEqual(shiftPoll, ['page 1', 'page 2', 'page 3', `GET /users/${facts.hidden}`]),
+		'the poll that missed a user asked Zoho about them (one Get), heard they are there, and reported nothing',
+	);
+	check(
+		isDeepStrictEqual(confirmPoll, ['page 1', 'page 2', 'page 3', `GET /users/${facts.deleted}`]),
+		'the next poll confirmed the deletion with one Get',
+	);
+	const events = facts.events.map((item) => item.json);
+	check(
+		facts.executions.length === 1 &&
+			events.length === 1 &&
+			events[0].event === 'userDeleted' &&
+			(events[0].user as { user_id?: string }).user_id === facts.deleted,
+		'exactly one execution, one userDeleted event, for the deleted user',
+	);
+	const atTheEnd = await rest.executions(SHIFT_WORKFLOW);
+	check(
+		atTheEnd.length === 1 &&
+			facts.polls.slice(2).every((poll) => isDeepStrictEqual(poll, ['page 1', 'page 2', 'page 3'])),
+		`no event for anyone else: still one execution at the end of the suite, ${facts.polls.length} polls after the baseline, the later ones listing only`,
+	);
+}
+
 async function main(): Promise<void> {
 	await ensureNode24();
 	await ensureN8n();
@@ -488,7 +543,8 @@ async function main(): Promise<void> {
 		latencyMs: 200,
 	});
 	const triggerSandbox = await ZohoSandbox.start({ users: 6 });
-	const sandboxes = [sandbox, bulkSandbox, triggerSandbox];
+	const shiftSandbox = await ZohoSandbox.start({ users: 450 });
+	const sandboxes = [sandbox, bulkSandbox, triggerSandbox, shiftSandbox];
 	let serving: Promise<{ server: N8nServer; startedAt: number }> | undefined;
 	try {
 		await timed('build, pack, install', () => installPackage(userFolder));
@@ -505,7 +561,7 @@ async function main(): Promise<void> {
 			credentialsFile,
 			JSON.stringify(
 				credentialsFor(
-					{ main: sandbox, bulk: bulkSandbox, trigger: triggerSandbox },
+					{ main: sandbox, bulk: bulkSandbox, trigger: triggerSandbox, shift: shiftSandbox },
 					oauthRefreshToken,
 				),
 			),
@@ -520,6 +576,8 @@ async function main(): Promise<void> {
 		const rest = new N8nRest(`http://localhost:${serverEnv.N8N_PORT}`, OWNER, printed);
 		const trigger = observeTrigger(triggerSandbox, rest);
 		trigger.catch(() => undefined);
+		const shifted = observeShiftedListing(shiftSandbox, rest);
+		shifted.catch(() => undefined);
 		await timed('imports (headless folder)', () => importInto(env, credentialsFile));
 
 		await timed('Get Many over 450 users', () => listAllPages(env, sandbox));
@@ -542,6 +600,7 @@ async function main(): Promise<void> {
 		await timed('editor', () => runEditorChecks(server.url, sandbox, check));
 		await checkBulk(bulkSandbox, started.done);
 		await checkTrigger(trigger, rest, triggerSandbox, startedAt);
+		await checkShiftedListing(shifted, rest, startedAt);
 
 		phase('No secret in anything n8n printed');
 		const secrets = [

@@ -183,3 +183,66 @@ export async function observeTrigger(sandbox: ZohoSandbox, rest: N8nRest): Promi
 		},
 	};
 }
+
+export const SHIFT_WORKFLOW = 'e2eTriggerShift';
+
+export interface ShiftFacts {
+	/** The user deleted between two page requests of one poll, and the one that pushed out of sight. */
+	deleted: string;
+	hidden: string;
+	/** Each poll's requests after the baseline: listing pages and confirmations. */
+	polls: string[][];
+	executions: ExecutionSummary[];
+	events: Item[];
+	readAt: number;
+}
+
+/**
+ * A list of 450 users that shifts while a poll pages it: when the poll after
+ * the baseline asks for page 2, a user of page 1 is deleted, so page 2 starts
+ * one user later and one user is in neither page. That poll must ask Zoho
+ * about the missing user, hear they are still there, and report nothing; the
+ * next poll must report the deleted user, once.
+ */
+export async function observeShiftedListing(
+	sandbox: ZohoSandbox,
+	rest: N8nRest,
+): Promise<ShiftFacts> {
+	const pages = () => sandbox.apiRequests().filter((request) => request.path.endsWith('/users'));
+	// The baseline of a list of several pages is two listings: six pages.
+	await until('the baseline listings', 240_000, () =>
+		pages().filter((request) => request.answeredAt !== undefined).length >= 6 ? true : undefined,
+	);
+	const baselineDone = sandbox.log.length;
+	const sorted = sandbox
+		.listUsers()
+		.filter((user) => user.status !== 'deleted')
+		.sort((a, b) => a.name.localeCompare(b.name, 'en'));
+	const deleted = sorted[5].user_id;
+	const hidden = sorted[200].user_id;
+	sandbox.injectFault({
+		match: (request) => request.path.endsWith('/users') && request.query.page === '2',
+		act: (zoho) => zoho.users.change(deleted, { status: 'deleted' }),
+	});
+	await rest.signIn();
+	const executions = await until('the execution that reports the deletion', 180_000, async () => {
+		const found = await rest.executions(SHIFT_WORKFLOW);
+		return found.some((execution) => !['new', 'running'].includes(execution.status))
+			? found
+			: undefined;
+	});
+	const { data } = await rest.execution(executions[0].id);
+	const events = data.resultData.runData['Zoho Invoice Trigger']?.at(-1)?.data?.main?.[0] ?? [];
+	const polls: string[][] = [];
+	for (const request of sandbox.log.slice(baselineDone)) {
+		if (request.path.endsWith('/users') && request.query.page === '1') polls.push([]);
+		polls
+			.at(-1)
+			?.push(
+				request.path.endsWith('/users')
+					? `page ${request.query.page}`
+					: `${request.method} ${request.path.replace(/^.*\/invoice\/v3/, '')}`,
+			);
+	}
+	return { deleted, hidden, polls, executions, events, readAt: Date.now() };
+}
