@@ -10,6 +10,9 @@ const base = {
 
 module.exports = {
 	testTimeout: 30_000,
+	// Each test file loads n8n-core afresh and jest keeps some of it: a worker that has grown this
+	// much is replaced between files instead of running out of memory late in the run.
+	workerIdleMemoryLimit: '1GB',
 	// n8n-core 1.x starts an SSH-connection cleanup interval it never unrefs (n8n's CLI stops it
 	// at shutdown); without this jest would wait on it forever after the last test.
 	forceExit: true,

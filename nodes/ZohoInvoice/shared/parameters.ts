@@ -48,15 +48,25 @@ export function booleanParameter(
 	return value;
 }
 
+export function wholeNumberParameter(
+	context: IExecuteSingleFunctions,
+	name: string,
+	displayName: string,
+	minimum: number,
+	fallback?: number,
+): number {
+	const value = context.getNodeParameter(name, fallback);
+	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < minimum) {
+		throw wrongType(context, displayName, `a whole number of at least ${minimum}`, value);
+	}
+	return number;
+}
+
 export function positiveIntegerParameter(
 	context: IExecuteSingleFunctions,
 	name: string,
 	displayName: string,
 ): number {
-	const value = context.getNodeParameter(name, undefined);
-	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
-		throw wrongType(context, displayName, 'a whole number of at least 1', value);
-	}
-	return number;
+	return wholeNumberParameter(context, name, displayName, 1);
 }

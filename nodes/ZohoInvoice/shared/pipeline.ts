@@ -13,7 +13,7 @@ import { requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import { booleanParameter, positiveIntegerParameter } from './parameters';
 import { withinRateLimits } from './rateLimits';
-import { shareWithinRun } from './runScope';
+import { arrive, shareWithinRun } from './runScope';
 import { requestScope, zohoConnection } from './transport';
 
 /** How many records a list operation wants: Return All, or up to Limit. */
@@ -92,6 +92,8 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 		this: IExecutePaginationFunctions,
 		request: RoutedRequest,
 	): Promise<INodeExecutionData[]> {
+		// Before anything is awaited: an operation that needs the whole list (Sync) learns from it which items came.
+		arrive(this, { context: this, request });
 		const node = this.getNode();
 		const itemIndex = this.getItemIndex();
 		// Resource and operation take no expressions: the same for every item of the run.

@@ -31,3 +31,30 @@ export async function shareWithinRun<T>(
 	}
 	return await pending;
 }
+
+const arrivals = new WeakMap<object, Map<number, unknown>>();
+
+/**
+ * Notes that an item of the run reached the node's code, with what it
+ * brings. n8n prepares the items one after the other without pausing (but
+ * for Request Options → Batching) and calls the node's hook for each as it
+ * goes, so once the first item's code has awaited anything, every item n8n
+ * could prepare has arrived; an item missing then failed in n8n's hands (an
+ * expression error, say). Must be called before the hook's first await.
+ */
+export function arrive(context: IExecuteSingleFunctions, value: unknown): void {
+	const run = context.getExecuteData();
+	if (!run) return;
+	let arrived = arrivals.get(run);
+	if (!arrived) {
+		arrived = new Map();
+		arrivals.set(run, arrived);
+	}
+	arrived.set(context.getItemIndex(), value);
+}
+
+/** The items of this run that reached the node's code, by item index. */
+export function arrivedItems<T>(context: IExecuteSingleFunctions): Map<number, T> {
+	const run = context.getExecuteData();
+	return ((run && arrivals.get(run)) ?? new Map()) as Map<number, T>;
+}

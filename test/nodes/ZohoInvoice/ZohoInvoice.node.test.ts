@@ -26,7 +26,7 @@ describe('Zoho Invoice node description', () => {
 		expect(description.requestDefaults?.baseURL).toBeDefined();
 	});
 
-	test('offers the ten Users operations with their values, names and actions', () => {
+	test('offers the eleven Users operations with their values, names and actions', () => {
 		const operations = (property('operation').options as INodePropertyOptions[]).map(
 			({ value, name, action }) => [value, name, action],
 		);
@@ -42,6 +42,7 @@ describe('Zoho Invoice node description', () => {
 				['invite', 'Invite', 'Invite a user'],
 				['markActive', 'Mark Active', 'Mark a user as active'],
 				['markInactive', 'Mark Inactive', 'Mark a user as inactive'],
+				['sync', 'Sync', 'Sync users with a list'],
 			].sort(),
 		);
 	});

@@ -7,6 +7,7 @@ import { getCurrent } from './getCurrent';
 import { invite } from './invite';
 import { markActive } from './markActive';
 import { markInactive } from './markInactive';
+import { sync } from './sync';
 import { update } from './update';
 import { upsert } from './upsert';
 
@@ -24,6 +25,7 @@ export const userResource: ZohoResource = {
 		invite,
 		markActive,
 		markInactive,
+		sync,
 		update,
 	],
 	defaultOperation: getAll,
