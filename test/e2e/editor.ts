@@ -184,10 +184,11 @@ export async function runEditorChecks(
 			'Invite a user',
 			'Mark a user as active',
 			'Mark a user as inactive',
+			'Sync users with a list',
 		];
 		check(
 			expected.every((action) => actions.includes(action)),
-			'and its ten operations in the Actions section',
+			'and its eleven operations in the Actions section',
 		);
 		await page.keyboard.press('Escape');
 

@@ -52,7 +52,13 @@ interface RunData {
 			error?: { message: string };
 			runData: Record<
 				string,
-				Array<{ data?: { main: Array<Array<{ json: Record<string, unknown>; error?: unknown }>> } }>
+				Array<{
+					data?: {
+						main: Array<
+							Array<{ json: Record<string, unknown>; error?: unknown; pairedItem?: unknown }>
+						>;
+					};
+				}>
 			>;
 		};
 	};
@@ -163,10 +169,16 @@ function check(condition: boolean, message: string): void {
 
 /** The same credentials in both user folders: the package's two types, against three sandboxes. */
 function credentialsFor(
-	sandboxes: { main: ZohoSandbox; bulk: ZohoSandbox; trigger: ZohoSandbox; shift: ZohoSandbox },
+	sandboxes: {
+		main: ZohoSandbox;
+		bulk: ZohoSandbox;
+		trigger: ZohoSandbox;
+		shift: ZohoSandbox;
+		sync: ZohoSandbox;
+	},
 	oauthRefreshToken: string,
 ) {
-	const { main, bulk, trigger, shift } = sandboxes;
+	const { main, bulk, trigger, shift, sync } = sandboxes;
 	return [
 		{
 			id: 'e2eSelfClient',
@@ -207,6 +219,12 @@ function credentialsFor(
 			name: 'Zoho shifting trigger sandbox (Self Client)',
 			type: 'zohoInvoiceApi',
 			data: selfClientCredentials(shift),
+		},
+		{
+			id: 'e2eSyncSelfClient',
+			name: 'Zoho sync sandbox (Self Client)',
+			type: 'zohoInvoiceApi',
+			data: selfClientCredentials(sync),
 		},
 	];
 }
@@ -535,6 +553,95 @@ async function checkShiftedListing(
 	);
 }
 
+/** Who the sync sandbox's 30 users are: all active but 28 and 29, already inactive. */
+function prepareSyncSandbox(sandbox: ZohoSandbox): void {
+	sandbox
+		.listUsers()
+		.forEach((user, index) =>
+			sandbox.users.change(user.user_id, { status: index >= 28 ? 'inactive' : 'active' }),
+		);
+}
+
+/**
+ * Sync from an HR list: 25 people (users 1-23, three of them renamed, and two
+ * new) against 30 users. Not in the list: the credential's own user (kept),
+ * users 24-27 (leavers) and 28-29 (already inactive, cost nothing).
+ */
+async function syncFromHrList(env: NodeJS.ProcessEnv, sandbox: ZohoSandbox): Promise<void> {
+	phase(
+		'Sync: 25 people from an HR list against 30 users, an empty export, a dry run, then for real',
+	);
+	const idOf = (index: number) => sandbox.listUsers()[index].user_id;
+	const actions = (json: Array<Record<string, unknown>>) => {
+		const count: Record<string, number> = {};
+		for (const item of json) count[String(item.action)] = (count[String(item.action)] ?? 0) + 1;
+		return count;
+	};
+	const expectedActions = { unchanged: 20, updated: 3, created: 2, deactivated: 4, kept: 1 };
+	const requestLines = () =>
+		sandbox
+			.apiRequests()
+			.map((request) => `${request.method} ${request.path.replace(/^.*\/v3/, '')}`);
+
+	clearLog(sandbox);
+	const empty = await executeWorkflow(env, 'e2eSyncEmpty');
+	check(
+		empty.status === 'success' &&
+			outputOf(empty, 'Sync').length === 0 &&
+			sandbox.apiRequests().length === 0,
+		'an empty export: n8n does not run the node without items; nothing sent, nobody removed',
+	);
+
+	clearLog(sandbox);
+	const dry = await executeWorkflow(env, 'e2eSyncDryRun');
+	const planned = outputOf(dry, 'Sync').map((item) => item.json);
+	check(dry.status === 'success', 'the dry run succeeded');
+	check(isDeepStrictEqual(requestLines(), ['GET /users']), 'the dry run sent only the listing');
+	check(
+		isDeepStrictEqual(actions(planned), expectedActions) &&
+			planned.every((json) => json.dryRun === true),
+		'the dry run output the whole plan, each item marked dryRun: 20 unchanged, 3 updated, 2 created, 4 deactivated, 1 kept',
+	);
+
+	clearLog(sandbox);
+	const real = await executeWorkflow(env, 'e2eSync');
+	const output = outputOf(real, 'Sync');
+	const done = output.map((item) => item.json);
+	check(real.status === 'success', 'the sync succeeded');
+	const expectedRequests = [
+		'GET /users',
+		'POST /users',
+		'POST /users',
+		...[1, 2, 3].map((index) => `PUT /users/${idOf(index)}`),
+		...[24, 25, 26, 27].map((index) => `POST /users/${idOf(index)}/inactive`),
+	].sort();
+	console.log(`  Zoho received: ${requestLines().join(', ')}`);
+	check(
+		isDeepStrictEqual(requestLines().sort(), expectedRequests),
+		'exactly 10 requests: 1 listing, 3 PUT, 2 POST, 4 mark inactive',
+	);
+	check(isDeepStrictEqual(actions(done), expectedActions), 'the same items as the dry run planned');
+	const kept = done.find((json) => json.action === 'kept');
+	check(
+		kept?.user_id === idOf(0) &&
+			kept?.reason === 'The user the credential acts as is never removed',
+		"the credential's own user was kept, saying why",
+	);
+	check(
+		output
+			.slice(0, 25)
+			.every((item, index) => (item.pairedItem as { item: number })?.item === index) &&
+			output.slice(25).every((item) => (item.pairedItem as { item: number })?.item === 24),
+		'each person paired with their input item; the removals with the last one',
+	);
+	const statuses = sandbox.listUsers().map((user) => user.status);
+	check(
+		[24, 25, 26, 27, 28, 29].every((index) => statuses[index] === 'inactive') &&
+			statuses.slice(0, 24).every((status) => status === 'active'),
+		'in Zoho afterwards: the four leavers inactive, everyone else as they were',
+	);
+}
+
 async function main(): Promise<void> {
 	await ensureNode24();
 	await ensureN8n();
@@ -549,7 +656,9 @@ async function main(): Promise<void> {
 	});
 	const triggerSandbox = await ZohoSandbox.start({ users: 6 });
 	const shiftSandbox = await ZohoSandbox.start({ users: 450 });
-	const sandboxes = [sandbox, bulkSandbox, triggerSandbox, shiftSandbox];
+	const syncSandbox = await ZohoSandbox.start({ users: 30 });
+	prepareSyncSandbox(syncSandbox);
+	const sandboxes = [sandbox, bulkSandbox, triggerSandbox, shiftSandbox, syncSandbox];
 	let serving: Promise<{ server: N8nServer; startedAt: number }> | undefined;
 	try {
 		await timed('build, pack, install', () => installPackage(userFolder));
@@ -566,7 +675,13 @@ async function main(): Promise<void> {
 			credentialsFile,
 			JSON.stringify(
 				credentialsFor(
-					{ main: sandbox, bulk: bulkSandbox, trigger: triggerSandbox, shift: shiftSandbox },
+					{
+						main: sandbox,
+						bulk: bulkSandbox,
+						trigger: triggerSandbox,
+						shift: shiftSandbox,
+						sync: syncSandbox,
+					},
 					oauthRefreshToken,
 				),
 			),
@@ -589,6 +704,7 @@ async function main(): Promise<void> {
 		await timed('onboarding', () => onboarding(env, sandbox));
 		await timed('Continue On Fail', () => continueOnFail(env, sandbox));
 		await timed('Create or Update (new part)', () => createOrUpdate(env, sandbox));
+		await timed('Sync (new part)', () => syncFromHrList(env, syncSandbox));
 
 		const { server, startedAt } = await serving;
 		rmSync(credentialsFile);
