@@ -134,7 +134,15 @@ async function executeWorkflow(
 	clearTimeout(timer);
 	running.delete(child);
 	printed.push(stdout, stderr);
-	if (ended) {
+	// n8n 2.41.1's `n8n execute` dies of SIGSEGV on its way out about half the time after a short
+	// workflow, with or without this package (seen here on a workflow of Manual Trigger, Set, Split
+	// Out and No Operation): its expression isolate is torn down as the process exits. The run data
+	// is printed and stored before that; only a crash before it is a failure.
+	if (ended === 'SIGSEGV' && /\n}\s*$/.test(stdout) && stdout.includes('"finished": true')) {
+		console.log(
+			`  (n8n execute of ${id} crashed with SIGSEGV after printing its complete run data)`,
+		);
+	} else if (ended) {
 		throw new Error(
 			`n8n ${args.join(' ')} ended with ${ended}:\n${stderr.slice(-3000)}\n${stdout.slice(-2000)}`,
 		);

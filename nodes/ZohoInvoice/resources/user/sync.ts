@@ -341,8 +341,10 @@ class SyncRun {
 					name: step.user.name,
 					status: step.user.status,
 				};
-				if (step.action === 'kept') return { action: 'kept', ...user, reason: step.reason };
-				if (notRemoved) return { action: 'kept', ...user, reason: notRemoved };
+				const dryRun = ready.dryRun ? { dryRun: true } : {};
+				if (step.action === 'kept')
+					return { action: 'kept', ...user, reason: step.reason, ...dryRun };
+				if (notRemoved) return { action: 'kept', ...user, reason: notRemoved, ...dryRun };
 				if (ready.dryRun)
 					return {
 						action: step.action,
