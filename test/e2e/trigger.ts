@@ -233,16 +233,34 @@ export async function observeShiftedListing(
 	});
 	const { data } = await rest.execution(executions[0].id);
 	const events = data.resultData.runData['Zoho Invoice Trigger']?.at(-1)?.data?.main?.[0] ?? [];
-	const polls: string[][] = [];
-	for (const request of sandbox.log.slice(baselineDone)) {
-		if (request.path.endsWith('/users') && request.query.page === '1') polls.push([]);
-		polls
-			.at(-1)
-			?.push(
-				request.path.endsWith('/users')
-					? `page ${request.query.page}`
-					: `${request.method} ${request.path.replace(/^.*\/invoice\/v3/, '')}`,
-			);
-	}
-	return { deleted, hidden, polls, executions, events, readAt: Date.now() };
+	const pollsSoFar = () => {
+		const polls: string[][] = [];
+		for (const request of sandbox.log.slice(baselineDone)) {
+			if (request.path.endsWith('/users') && request.query.page === '1') polls.push([]);
+			polls
+				.at(-1)
+				?.push(
+					request.path.endsWith('/users')
+						? `page ${request.query.page}`
+						: `${request.method} ${request.path.replace(/^.*\/invoice\/v3/, '')}`,
+				);
+		}
+		return polls;
+	};
+	// One more poll after the one that reported, to see that it reports nothing more.
+	await until('the poll after the one that reported', 90_000, () =>
+		(pollsSoFar()[2]?.length ?? 0) >= 3 &&
+		sandbox.log.every((request) => request.answeredAt !== undefined)
+			? true
+			: undefined,
+	);
+	const afterwards = await rest.executions(SHIFT_WORKFLOW);
+	return {
+		deleted,
+		hidden,
+		polls: pollsSoFar(),
+		executions: afterwards,
+		events,
+		readAt: Date.now(),
+	};
 }

@@ -15,6 +15,7 @@ import {
 } from 'n8n-core';
 import { Workflow, createRunExecutionData } from 'n8n-workflow';
 import type {
+	IConnections,
 	ICredentialDataDecryptedObject,
 	IDataObject,
 	INode,
@@ -75,13 +76,20 @@ export function additionalData(
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-/** A one-node workflow holding the node with these parameters and the credential for `authentication`. */
+/** Other nodes around the node under test (named "Zoho Invoice"), and how they connect. */
+export interface Surroundings {
+	nodes: INode[];
+	connections: IConnections;
+}
+
+/** A workflow holding the node with these parameters and the credential for `authentication`. */
 export function workflowWith(
 	parameters: INodeParameters,
 	authentication: Authentication,
 	settings: Partial<INode> = {},
 	type: INodeType = nodeType,
 	typeName = NODE_TYPE,
+	surroundings: Surroundings = { nodes: [], connections: {} },
 ) {
 	const node: INode = {
 		id: 'zoho-invoice-node',
@@ -97,8 +105,8 @@ export function workflowWith(
 	};
 	const workflow = new Workflow({
 		id: 'wf-1',
-		nodes: [node],
-		connections: {},
+		nodes: [node, ...surroundings.nodes],
+		connections: surroundings.connections,
 		active: false,
 		nodeTypes: nodeTypesOf({}, type),
 	});
@@ -131,6 +139,10 @@ export interface RunOptions {
 	execution?: IRunExecutionData;
 	/** n8n's cancel signal for the execution (the editor's Stop button, a timeout). */
 	signal?: AbortSignal;
+	/** Node settings, e.g. Execute Once. */
+	settings?: Partial<INode>;
+	/** Nodes wired around this one (a loop, a second input): only their wiring matters. */
+	surroundings?: Surroundings;
 }
 
 /** Run the node once over its input items (one run); resolves with the output items or rejects with the node's error. */
@@ -140,8 +152,13 @@ export async function runNode(options: RunOptions): Promise<INodeExecutionData[]
 	const { workflow, node } = workflowWith(
 		options.parameters,
 		authentication,
-		options.continueOnFail ? { onError: 'continueRegularOutput' } : {},
+		{
+			...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...options.settings,
+		},
 		type,
+		NODE_TYPE,
+		options.surroundings,
 	);
 	const inputItems = (options.items ?? [{}]).map((json, index) => ({
 		json,

@@ -60,14 +60,21 @@ export function readHttpFailure(error: unknown): ZohoFailure {
 }
 
 /**
- * Zoho saying the record asked for does not exist: a 404 in Zoho's JSON
- * (not "Invalid URL Passed", which is a wrong address), or its "does not
- * exist" code. A 404 page that is not Zoho's JSON proves nothing.
+ * Zoho saying the record asked for does not exist: its "does not exist"
+ * code, or a 404 in Zoho's JSON whose message says so. Anything else (a
+ * gateway's 404, "Invalid URL Passed", a page that is not JSON) proves
+ * nothing: the trigger reports a departure on this alone.
  */
 export function isNoSuchRecord(failure: ZohoFailure): boolean {
-	const code = asRecord(failure.body)?.code;
-	if (typeof code !== 'number' || code === 0 || code === ZOHO_ERROR_CODES.invalidUrl) return false;
-	return failure.status === 404 || code === ZOHO_ERROR_CODES.recordMissing;
+	const body = asRecord(failure.body);
+	if (body?.code === ZOHO_ERROR_CODES.recordMissing) return true;
+	return (
+		failure.status === 404 &&
+		typeof body?.code === 'number' &&
+		body.code !== 0 &&
+		typeof body.message === 'string' &&
+		/does not exist/i.test(body.message)
+	);
 }
 
 /** A 429 the node waited out for as long as it may, and Zoho still sent. */

@@ -9,6 +9,7 @@ import type {
 import { listAllUsers } from '../resources/user/userDirectory';
 import type { ListedUser } from '../resources/user/userDirectory';
 import { zohoConnection, zohoListPage, zohoRecordIfExists } from '../shared/transport';
+import { preview } from '../shared/errors';
 import { MAX_PER_PAGE } from '../shared/zoho';
 import { decodeSnapshot, encodeSnapshot, rememberedOf } from './snapshot';
 import type { RememberedUser } from './snapshot';
@@ -115,6 +116,13 @@ export function changesBetween(
 	return { changes, departures };
 }
 
+/**
+ * How many departures one poll asks Zoho about (a minute of Zoho's calls):
+ * a listing that lies about being complete must not spend the day's quota.
+ * The others stay in the snapshot, unreported, for the next polls.
+ */
+export const CONFIRMATIONS_PER_POLL = 100;
+
 /** Zoho's own word on a user: gone when it has no such user, or has them as deleted. */
 async function isGone(context: IPollFunctions, userId: string): Promise<boolean> {
 	const user = await zohoRecordIfExists(context, {
@@ -123,7 +131,19 @@ async function isGone(context: IPollFunctions, userId: string): Promise<boolean>
 		noun: 'user',
 		key: 'user',
 	});
-	return user === undefined || user.status === 'deleted';
+	if (user === undefined) return true;
+	if (String(user.user_id) !== userId) {
+		// A cache or proxy answering for another user proves nothing about this one.
+		throw new NodeOperationError(
+			context.getNode(),
+			`Zoho answered the question about user ${userId} with user ${preview(user.user_id, 40)}`,
+			{
+				description:
+					'The poll stopped without reporting anything. Something between n8n and Zoho (a proxy, a cache, or a wrong custom API URL) may be answering for Zoho.',
+			},
+		);
+	}
+	return user.status === 'deleted';
 }
 
 function selectedEvents(context: IPollFunctions): Set<UserEvent> {
@@ -235,7 +255,8 @@ export async function pollUserEvents(
 	}
 
 	const { changes, departures } = changesBetween(remembered, listed);
-	const gone = await Promise.all(departures.map(({ before }) => isGone(context, before.user_id)));
+	const asked = departures.slice(0, CONFIRMATIONS_PER_POLL);
+	const gone = await Promise.all(asked.map(({ before }) => isGone(context, before.user_id)));
 	const stillThere = new Map<string, RememberedUser>();
 	departures.forEach(({ before, listed: user }, index) => {
 		if (gone[index]) {

@@ -96,7 +96,8 @@ function keepEmailsOf(context: IExecutePaginationFunctions): Set<string> {
 
 function removeMissingOf(context: IExecutePaginationFunctions): RemoveMissing {
 	const value = context.getNodeParameter('removeMissing', 'deactivate') as unknown;
-	if (typeof value === 'string' && value in REMOVE_MISSING) return value as RemoveMissing;
+	if (typeof value === 'string' && Object.hasOwn(REMOVE_MISSING, value))
+		return value as RemoveMissing;
 	throw runRefused(
 		context,
 		`Remove Missing: expected one of ${Object.keys(REMOVE_MISSING).join(', ')}, got ${typeof value} ${preview(value, 40)}`,
@@ -124,6 +125,30 @@ function batchingPauses(context: IExecutePaginationFunctions, items: number): nu
 	const size = Number(batch.batchSize) > 0 ? Number(batch.batchSize) : 1;
 	const interval = Number(batch.batchInterval);
 	return interval > 0 && items > size ? Math.ceil(items / size) * interval : 0;
+}
+
+/**
+ * Why the items of this run may be only part of the list: n8n's settings
+ * and wiring that hand a node its input in parts, each a run of its own.
+ */
+function partOfTheList(context: IExecutePaginationFunctions): string | undefined {
+	const node = context.getNode();
+	if (node.executeOnce) return 'Execute Once is on, so n8n hands Sync only the first item';
+	// n8n runs a node an AI Agent calls as a tool with its output rewired to the agent.
+	if ((node as { rewireOutputLogTo?: string }).rewireOutputLogTo === 'ai_tool')
+		return "Sync is an AI Agent's tool here, and a call names some people, not the whole list";
+	// In a loop, what follows the node also leads back to it.
+	const ancestors = new Set(context.getParentNodes(node.name).map((ancestor) => ancestor.name));
+	if (
+		ancestors.has(node.name) ||
+		context.getChildNodes(node.name).some((child) => ancestors.has(child.name))
+	)
+		return 'Sync runs inside a loop, and each pass hands it part of the list';
+	if (context.getParentNodes(node.name, { depth: 1 }).length > 1)
+		return 'Sync has more than one input node, and each hands it part of the list';
+	if (Number(context.getWorkflowDataProxy(context.getItemIndex()).$runIndex) > 0)
+		return 'Sync already ran in this execution, so this run holds part of the list';
+	return undefined;
 }
 
 /** One input item's person, its fields checked as Create checks them. */
@@ -167,7 +192,10 @@ class SyncRun {
 		// Every item n8n could prepare has arrived before a timer fires (runScope.ts: arrive).
 		await sleep(0);
 		const arrived = arrivedItems<Arrival>(first);
-		const total = first.getExecuteData().data?.main?.[0]?.length ?? arrived.size;
+		// Execute Once hands the node the first item only; n8n's execute data still holds them all.
+		const total = first.getNode().executeOnce
+			? 1
+			: (first.getExecuteData().data?.main?.[0]?.length ?? arrived.size);
 		const pauses = batchingPauses(first, total);
 		if (pauses > 0) {
 			// Refused once n8n has started every item: a refusal while it pauses would reach nobody.
@@ -181,10 +209,26 @@ class SyncRun {
 		const missing = Array.from({ length: total }, (_, index) => index).filter(
 			(index) => !arrived.has(index),
 		);
-		// Without On Error → Continue, a missing item means n8n has failed the node already: nothing
-		// is sent, and nobody waits for these items' answers any more.
-		if (missing.length && !first.continueOnFail()) return { nodeFailed: true };
+		if (missing.length && !first.continueOnFail()) {
+			// n8n prepares the items in order and, without On Error → Continue, stops at the first it
+			// cannot: the node has failed already, nothing is sent, and nobody reads these answers.
+			if (missing.every((index, position) => index === total - missing.length + position))
+				return { nodeFailed: true };
+			throw runRefused(
+				first,
+				`Sync did not get item ${itemList(missing)} of the list`,
+				'Nothing was changed: n8n did not hand the node every item of its input.',
+			);
+		}
 		const settings = settingsOf(first);
+		const partial = partOfTheList(first);
+		if (partial && settings.removeMissing !== 'keep') {
+			throw runRefused(
+				first,
+				`${partial}: Sync needs the whole list in one run`,
+				`Nothing was changed: everyone not in this part would look like a leaver. Put Sync where it receives every person at once (after a loop's "done" output, or after a Merge), or set Remove Missing to Leave Alone to only create and update.`,
+			);
+		}
 
 		const refused = new Map<number, NodeOperationError>();
 		const persons: SyncPerson[] = [];

@@ -11,8 +11,16 @@ const MAX_EMAIL_LENGTH = 254;
  * dot inside it, no spaces. Checked by hand in one pass: a regular
  * expression for this backtracks quadratically on input like "a@....@".
  */
+/**
+ * What no address Zoho sends mail to holds outside quotes: spaces, control and invisible
+ * characters (a zero-width space pasted from a spreadsheet), and the specials of RFC 5322
+ * (`mailto:you@…` and `<you@…>` are not addresses). An address that only looks like a
+ * person's must not be taken for someone else.
+ */
+const NOT_IN_AN_ADDRESS = /[\s\p{Cc}\p{Cf}\p{Z}<>()[\]\\,;:"]/u;
+
 export function isEmail(value: string): boolean {
-	if (value.length > MAX_EMAIL_LENGTH || /\s/.test(value)) return false;
+	if (value.length > MAX_EMAIL_LENGTH || NOT_IN_AN_ADDRESS.test(value)) return false;
 	const at = value.indexOf('@');
 	if (at < 1 || at !== value.lastIndexOf('@')) return false;
 	const domain = value.slice(at + 1);

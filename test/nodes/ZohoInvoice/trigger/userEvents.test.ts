@@ -1,4 +1,5 @@
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
+import { CONFIRMATIONS_PER_POLL } from '../../../../nodes/ZohoInvoice/trigger/userEvents';
 import { selfClientCredentials } from '../../../helpers/credentials';
 import { runNode } from '../../../helpers/engine';
 import { PollingTrigger } from '../../../helpers/poll';
@@ -178,6 +179,101 @@ describe('A departure is reported only once Zoho confirms it', () => {
 			}
 		},
 	);
+});
+
+describe('Only Zoho itself confirms a departure', () => {
+	const fixture = useSandbox({ users: 5 });
+
+	test.each([
+		["a gateway's 404 in JSON", 404, { code: 404, message: 'Not Found' }],
+		[
+			'a 404 with another code and no word of the user',
+			404,
+			{ code: 1, message: 'Resource unavailable' },
+		],
+		['Zoho\'s "Invalid URL Passed"', 404, { code: 5, message: 'Invalid URL Passed' }],
+	])('%s is no proof: the poll fails and reports nobody', async (_name, status, body) => {
+		const { sandbox, credentials } = fixture;
+		const trigger = new PollingTrigger(credentials, ALL_EVENTS);
+		await trigger.poll();
+		const before = JSON.stringify(trigger.staticData);
+		const listing = realPage(sandbox, 1);
+		sandbox.injectFault({
+			status: 200,
+			body: JSON.stringify({
+				...listing,
+				users: (listing.users as Array<{ user_id: string }>).filter(
+					(user) => user.user_id !== idOf(2),
+				),
+			}),
+			match: onPage(1),
+		});
+		sandbox.injectFault({
+			status,
+			body: JSON.stringify(body),
+			match: (request) => request.path.endsWith(idOf(2)),
+		});
+		await expect(trigger.poll()).rejects.toThrow();
+		expect(JSON.stringify(trigger.staticData)).toBe(before);
+		expect(await trigger.poll()).toBeNull();
+	});
+
+	test('an answer about another user (a cache or proxy) is no proof: the poll fails and reports nobody', async () => {
+		const { sandbox, credentials } = fixture;
+		const trigger = new PollingTrigger(credentials, ALL_EVENTS);
+		await trigger.poll();
+		const before = JSON.stringify(trigger.staticData);
+		sandbox.users.change(idOf(2), { status: 'deleted' });
+		const other = sandbox.users.get(idOf(3)).body as { user: Record<string, unknown> };
+		sandbox.injectFault({
+			status: 200,
+			body: JSON.stringify({
+				code: 0,
+				message: 'success',
+				user: { ...other.user, status: 'deleted' },
+			}),
+			match: (request) => request.path.endsWith(idOf(2)),
+		});
+		await expect(trigger.poll()).rejects.toThrow(
+			`Zoho answered the question about user ${idOf(2)} with user ${idOf(3)}`,
+		);
+		expect(JSON.stringify(trigger.staticData)).toBe(before);
+		expect(eventsOf(await trigger.events())).toEqual([['userDeleted', idOf(2)]]);
+	});
+});
+
+describe('A listing that drops many users does not spend the quota on them', () => {
+	const fixture = useSandbox({
+		users: 450,
+		limits: { perWindow: Infinity, simultaneous: Infinity },
+	});
+	beforeAll(() => configureRateLimits({ windowMs: 50, callsPerWindow: 10_000 }));
+	afterAll(() => configureRateLimits());
+
+	test(`at most ${CONFIRMATIONS_PER_POLL} confirmations a poll; the other departures are confirmed at the next polls, each reported once`, async () => {
+		const { sandbox, credentials } = fixture;
+		const trigger = new PollingTrigger(credentials, ['userDeleted']);
+		await trigger.poll();
+		const leavers = sandbox.listUsers().slice(100, 250);
+		for (const user of leavers) sandbox.users.change(user.user_id, { status: 'deleted' });
+		const confirmations = () =>
+			sandbox.apiRequests().filter((request) => request.path !== USERS_PATH).length;
+		sandbox.clearLog();
+		const first = await trigger.events();
+		expect([first.length, confirmations()]).toEqual([
+			CONFIRMATIONS_PER_POLL,
+			CONFIRMATIONS_PER_POLL,
+		]);
+		sandbox.clearLog();
+		const second = await trigger.events();
+		expect([second.length, confirmations()]).toEqual([50, 50]);
+		const reported = [...first, ...second].map(
+			(event) => (event.user as { user_id: string }).user_id,
+		);
+		expect(new Set(reported).size).toBe(150);
+		expect(reported.sort()).toEqual(leavers.map((user) => user.user_id).sort());
+		expect(await trigger.poll()).toBeNull();
+	});
 });
 
 describe('Zoho has the user listed as deleted, or never had them alive', () => {

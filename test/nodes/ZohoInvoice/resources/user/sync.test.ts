@@ -592,3 +592,112 @@ describe('User → Sync at scale', () => {
 		expect(actions.filter((action) => action === 'deactivated')).toHaveLength(5);
 	}, 60_000);
 });
+
+describe('User → Sync refuses a list n8n hands it in parts', () => {
+	const fixture = useSandbox({ users: 6 });
+	const everyone = () => [0, 1, 2, 3, 4, 5].map(asListed);
+	const other = (name: string) => ({
+		id: name,
+		name,
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [0, 0] as [number, number],
+		parameters: {},
+	});
+	const to = (node: string, index = 0) => [{ node, type: 'main' as const, index }];
+
+	test.each([
+		[
+			'Execute Once',
+			{ settings: { executeOnce: true } },
+			'Execute Once is on, so n8n hands Sync only the first item: Sync needs the whole list in one run',
+		],
+		[
+			'inside a loop (Loop Over Items)',
+			{
+				surroundings: {
+					nodes: [{ ...other('Loop'), type: 'n8n-nodes-base.splitInBatches', typeVersion: 3 }],
+					connections: {
+						Loop: { main: [[], to('Zoho Invoice')] },
+						'Zoho Invoice': { main: [to('Loop')] },
+					},
+				},
+			},
+			'Sync runs inside a loop, and each pass hands it part of the list: Sync needs the whole list in one run',
+		],
+		[
+			'two input nodes',
+			{
+				surroundings: {
+					nodes: [other('Staff'), other('Contractors')],
+					connections: {
+						Staff: { main: [to('Zoho Invoice')] },
+						Contractors: { main: [to('Zoho Invoice')] },
+					},
+				},
+			},
+			'Sync has more than one input node, and each hands it part of the list: Sync needs the whole list in one run',
+		],
+		[
+			"an AI Agent's tool",
+			{ settings: { rewireOutputLogTo: 'ai_tool' } as never },
+			"Sync is an AI Agent's tool here, and a call names some people, not the whole list: Sync needs the whole list in one run",
+		],
+	])(
+		'%s: nothing is changed, unless Remove Missing is Leave Alone',
+		async (_name, wiring, message) => {
+			const { sandbox, credentials } = fixture;
+			const items = everyone().map((person, index) =>
+				index === 1 ? { ...person, name: 'Renamed' } : person,
+			);
+			const error = await failure(runNode({ credentials, items, parameters: sync(), ...wiring }));
+			expect(error.message).toBe(message);
+			expect(changesSent(sandbox)).toEqual([]);
+			const output = await runNode({
+				credentials,
+				items,
+				parameters: sync({ removeMissing: 'keep' }),
+				...wiring,
+			});
+			expect(jsonOf(output).some((json) => json.action === 'deactivated')).toBe(false);
+		},
+	);
+
+	test.each(['constructor', 'toString', '__proto__'])(
+		'Remove Missing %p is no choice of Sync: refused before anything is sent',
+		async (value) => {
+			const { sandbox, credentials } = fixture;
+			const error = await failure(
+				runNode({
+					credentials,
+					items: everyone(),
+					parameters: sync({ removeMissing: `={{ "${value}" }}` }),
+				}),
+			);
+			expect(error.message).toMatch(/^Remove Missing: expected one of deactivate, delete, keep/);
+			expect(sandbox.apiRequests()).toHaveLength(0);
+		},
+	);
+
+	test.each([
+		['a zero-width space after it', 'user5@zylker.org\u200b'],
+		['mailto:', 'mailto:user5@zylker.org'],
+		['angle brackets', '<user5@zylker.org>'],
+	])(
+		"an address that only looks like the person's (%s) is refused, and takes nobody's access",
+		async (_name, email) => {
+			const { sandbox, credentials } = fixture;
+			const items = everyone().map((person, index) =>
+				index === 5 ? { ...person, email } : person,
+			);
+			const output = await runNode({
+				credentials,
+				continueOnFail: true,
+				items,
+				parameters: sync(),
+			});
+			expect(errorsOf(output)[0]).toMatch(/^Email: ".*" is not an email address$/);
+			expect(changesSent(sandbox).filter((line) => line.endsWith('/inactive'))).toEqual([]);
+		},
+	);
+});

@@ -6,7 +6,7 @@ import { useSandbox } from '../../../../helpers/sandbox';
 const awkward = [
 	{ name: 'Renée "Ré" O\'Brien-Łukasz 李小龙 🚀', email: "o'brien+ré@exämple.com" },
 	{ name: 'x'.repeat(5000), email: `${'y'.repeat(200)}@example.com` },
-	{ name: '{"name":"injected","user_role":"admin"}', email: 'json"},{"x":"@example.com' },
+	{ name: '{"name":"injected","user_role":"admin"}', email: "json}{x'=y@example.com" },
 	{ name: '</script><script>alert(1)</script>', email: 'a&b=c@example.com' },
 	{ name: '={{ 1 + 1 }}', email: 'formula@example.com' },
 ];
@@ -100,6 +100,19 @@ describe('Name, email and role are checked in linear time, and named by type (is
 		const email = `${'a'.repeat(250)}@b.co`;
 		const error = await createFailure({ name: 'Jane Doe', email });
 		expect(error.message).toMatch(/^Email: "a{60}…" is not an email address$/);
+		expect(sandbox.apiRequests()).toHaveLength(0);
+	});
+
+	test.each([
+		['a zero-width space pasted after it', 'jane@zylker.org\u200b'],
+		['a mailto: link', 'mailto:jane@zylker.org'],
+		['angle brackets', '<jane@zylker.org>'],
+		['a non-breaking space', 'jane\u00a0doe@zylker.org'],
+		['two addresses', 'jane@zylker.org,joe@zylker.org'],
+	])('an address with %s is refused before anything is sent', async (_label, email) => {
+		const { sandbox } = fixture;
+		const error = await createFailure({ name: 'Jane Doe', email });
+		expect(error.message).toMatch(/^Email: ".*" is not an email address$/);
 		expect(sandbox.apiRequests()).toHaveLength(0);
 	});
 
