@@ -1,4 +1,4 @@
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import { ZOHO_ERROR_CODES } from './zoho';
@@ -57,6 +57,17 @@ export function readHttpFailure(error: unknown): ZohoFailure {
 		message: typeof outer.message === 'string' ? outer.message : undefined,
 		description: typeof outer.description === 'string' ? outer.description : undefined,
 	};
+}
+
+/**
+ * An error on its way out of the node: the node's own as they are (told by
+ * name, as n8n's WorkflowExecute tells them), anything else wrapped as n8n
+ * expects.
+ */
+export function asNodeError(node: INode, error: unknown): Error {
+	if (error instanceof Error && ['NodeApiError', 'NodeOperationError'].includes(error.name))
+		return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error));
 }
 
 /** A 429 the node waited out for as long as it may, and Zoho still sent. */

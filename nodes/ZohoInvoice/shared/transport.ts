@@ -14,7 +14,7 @@ import { collectPages } from './pagination';
 import type { Page } from './pagination';
 import { withinRateLimits } from './rateLimits';
 import type { RateLimitOptions } from './rateLimits';
-import { shareWithinRun } from './runScope';
+import { callSignal, shareWithinRun } from './runScope';
 import { ORGANIZATION_HEADER, ZOHO_LIMITS, apiBaseUrl } from './zoho';
 import type { ZohoPlan } from './zoho';
 
@@ -174,8 +174,8 @@ export function requestScope(
 			organization: connection.organizationKey,
 			simultaneousCalls: connection.simultaneousCalls,
 			waitOut,
-			signal:
-				'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined,
+			// An item's calls leave the queue when its run stops (shared/runScope.ts) or the execution is cancelled.
+			signal: 'getItemIndex' in context ? callSignal(context) : undefined,
 		},
 	};
 }
