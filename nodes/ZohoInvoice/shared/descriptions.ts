@@ -43,11 +43,13 @@ export type OperationOutput =
 
 export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
 
-/** One operation: its entry in the Operation selector (with its routing), its fields, and its output. */
+/** One operation: its entry in the Operation selector (with its routing), its fields, its output, and its scopes. */
 export interface ZohoOperation {
 	option: INodePropertyOptions;
 	fields: INodeProperties[];
 	output: OperationOutput;
+	/** The OAuth scopes its requests need (shared/zoho.ts): named when Zoho refuses the token for lacking one. */
+	scopes: readonly string[];
 }
 
 /** One resource: a folder under resources/ exporting this, and one line in the node file. */

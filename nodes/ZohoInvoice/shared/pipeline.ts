@@ -111,6 +111,7 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 			context,
 			await zohoConnection(context),
 			resource.record,
+			operation,
 		);
 
 		const send: SendRoutedRequest = async (changes?: Partial<IHttpRequestOptions>) => {

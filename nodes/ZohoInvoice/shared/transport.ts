@@ -9,6 +9,7 @@ import type {
 
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
+import type { ZohoOperation } from './descriptions';
 import { quoted, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import type { Page } from './pagination';
@@ -151,13 +152,14 @@ export async function listAllRecords(
 
 /**
  * Where a failure is reported and how the organization's limits apply, for
- * one request of one item: the same for routed requests (pipeline.ts) and the
- * ones made here.
+ * one request of one item: the same for routed requests (pipeline.ts, which
+ * names the operation and its scopes) and the ones made here.
  */
 export function requestScope(
 	context: ZohoContext,
 	connection: ZohoConnection,
 	noun: string,
+	operation?: ZohoOperation,
 ): { source: AnswerSource; limits: RateLimitOptions } {
 	const waitOut = connection.waitsOutRateLimits;
 	return {
@@ -168,6 +170,9 @@ export function requestScope(
 				noun,
 				itemIndex: itemIndexOf(context),
 				waitsOutRateLimits: waitOut,
+				credentialType: connection.credentialType,
+				operation: operation?.option.name,
+				scopes: operation?.scopes,
 			},
 		},
 		limits: {

@@ -4,6 +4,7 @@ import type { IDataObject, IExecutePaginationFunctions } from 'n8n-workflow';
 import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/descriptions';
 import { booleanParameter } from '../../shared/parameters';
 import { shareWithinRun } from '../../shared/runScope';
+import { USERS_SCOPES } from '../../shared/zoho';
 import { emailField, nameField } from './create';
 import { userDirectory } from './userDirectory';
 import type { ListedUser } from './userDirectory';
@@ -133,5 +134,7 @@ export const upsert: ZohoOperation = {
 			],
 		},
 	],
+	// The listing, then a create (or mark active) or an update.
+	scopes: [USERS_SCOPES.read, USERS_SCOPES.create, USERS_SCOPES.update],
 	output: { run: createOrUpdate },
 };
