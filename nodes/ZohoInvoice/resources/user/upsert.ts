@@ -13,11 +13,16 @@ import { validateNewUser } from './userValidation';
 
 type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[string] }>;
 
+/** Zoho lists roles in lower case ("admin"): a role given as "Admin" is the same role, nothing to update. */
+function sameRole(listed: unknown, wanted: unknown): boolean {
+	return String(listed ?? '').toLowerCase() === String(wanted).toLowerCase();
+}
+
 /** What differs between the user as the directory lists them and what the item asks for. */
 function changesFor(user: ListedUser, wanted: IDataObject, reactivate: boolean): Changes {
 	const changes: Changes = {};
 	if (user.name !== wanted.name) changes.name = { from: user.name ?? null, to: wanted.name };
-	if (wanted.user_role !== undefined && user.user_role !== wanted.user_role) {
+	if (wanted.user_role !== undefined && !sameRole(user.user_role, wanted.user_role)) {
 		changes.user_role = { from: user.user_role ?? null, to: wanted.user_role };
 	}
 	if (reactivate && user.status === 'inactive') changes.status = { from: 'inactive', to: 'active' };
