@@ -75,6 +75,11 @@ export function asNodeError(node: INode, error: unknown): Error {
 	return new NodeOperationError(node, error instanceof Error ? error : String(error));
 }
 
+/** Zoho's "You are not authorized to perform this operation": the token lacks the request's scope. */
+export function isScopeRefusal(error: unknown): boolean {
+	return asRecord(readHttpFailure(error).body)?.code === ZOHO_ERROR_CODES.notAuthorized;
+}
+
 /** A 429 the node waited out for as long as it may, and Zoho still sent. */
 export class RateLimitWaitExceeded extends Error {
 	constructor(
@@ -128,7 +133,9 @@ function howToGrant(credentialType: string | undefined): string {
 function scopeGuidance(context: FailureContext): string {
 	const { operation, scopes } = context;
 	const needs = scopes?.length
-		? `${operation ?? 'This operation'} needs the scope${scopes.length > 1 ? 's' : ''} ${listed(scopes)}, which this token was not granted.`
+		? scopes.length === 1
+			? `${operation ?? 'This operation'} needs the scope ${scopes[0]}, which this token was not granted.`
+			: `${operation ?? 'This operation'} needs the scopes ${listed(scopes)}, and this token lacks one of them.`
 		: `The token lacks the scope this request needs: ${USERS_SCOPES.read} to list or get users, ${USERS_SCOPES.create} to create, invite, mark active or inactive, ${USERS_SCOPES.update} to update, ${USERS_SCOPES.delete} to delete.`;
 	return `${needs} ${howToGrant(context.credentialType)}`;
 }
@@ -136,7 +143,7 @@ function scopeGuidance(context: FailureContext): string {
 /** What a no-code user should do about each HTTP status Zoho answers with. */
 function guidance(failure: ZohoFailure, context: FailureContext): string {
 	const { host, noun } = context;
-	// n8n has already asked for a new token and sent the request again: the token is fine, its scope is not.
+	// Zoho's answer to a request the token has no scope for: a new token would be refused the same way.
 	if (asRecord(failure.body)?.code === ZOHO_ERROR_CODES.notAuthorized)
 		return scopeGuidance(context);
 	if (asRecord(failure.body)?.code === ZOHO_ERROR_CODES.invalidUrl) {
@@ -153,7 +160,7 @@ function guidance(failure: ZohoFailure, context: FailureContext): string {
 		case 400:
 			return 'Zoho refused the request as invalid: check the fields the message names.';
 		case 401:
-			return `Zoho did not accept the access token, though n8n had just asked for a new one. Check that the credential's Region is the data centre of your Zoho account (this request went to ${host}). ${howToGrant(context.credentialType)}`;
+			return `Zoho did not accept the access token, though n8n had just asked for a new one. Check that the credential's Region is the data centre of your Zoho account (this request went to ${host}). If it is, the token itself is refused. ${howToGrant(context.credentialType)}`;
 		case 403:
 			return "Zoho does not let this token act on that organization. Check the credential's Organization ID (Zoho Invoice → Settings → Organization Profile), and that the Zoho user who granted the token belongs to that organization with the scopes for this operation.";
 		case 404:

@@ -9,11 +9,18 @@ import type {
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
 import type { RoutedRequest, SendRoutedRequest, ZohoOperation, ZohoResource } from './descriptions';
-import { asNodeError, requestFailedError } from './errors';
+import { asNodeError, isScopeRefusal, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import { booleanParameter, positiveIntegerParameter } from './parameters';
 import { withinRateLimits } from './rateLimits';
-import { itemFailed, runHasStopped, shareWithinRun } from './runScope';
+import {
+	RefusedWithinRun,
+	callSignal,
+	itemFailed,
+	refuseWithinRun,
+	runHasStopped,
+	shareWithinRun,
+} from './runScope';
 import { requestScope, zohoConnection } from './transport';
 
 /** How many records a list operation wants: Return All, or up to Limit. */
@@ -118,14 +125,19 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 			const routed = changes
 				? { ...request, options: { ...request.options, ...changes } }
 				: request;
+			// Zoho's scope for a request goes by its method (POST: CREATE, which covers invite and
+			// mark active or inactive; GET: READ; PUT: UPDATE; DELETE: DELETE).
+			const kind = String(routed.options.method ?? 'GET');
 			let items: INodeExecutionData[];
 			try {
 				items = await withinRateLimits(
-					limits,
+					{ ...limits, signal: callSignal(context, kind) },
 					async () => await context.makeRoutingRequest(routed),
 				);
 			} catch (error) {
-				throw requestFailedError(node, error, source.failure);
+				const failure = error instanceof RefusedWithinRun ? error.refusal : error;
+				if (isScopeRefusal(failure)) refuseWithinRun(context, kind, failure);
+				throw requestFailedError(node, failure, source.failure);
 			}
 			// The operations declare no postReceive, so n8n hands over Zoho's answer as it came.
 			return items.length === 1 ? items[0].json : items.map((item) => item.json);

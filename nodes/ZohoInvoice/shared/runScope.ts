@@ -30,7 +30,19 @@ class NodeRun {
 
 	private readonly stopper = new AbortController();
 
+	/** Requests of a kind Zoho refused the token for: aborted with that refusal. */
+	private readonly refusals = new Map<string, AbortController>();
+
 	constructor(private readonly executionSignal: AbortSignal | undefined) {}
+
+	refusal(kind: string): AbortController {
+		let refusal = this.refusals.get(kind);
+		if (!refusal) {
+			refusal = new AbortController();
+			this.refusals.set(kind, refusal);
+		}
+		return refusal;
+	}
 
 	/**
 	 * Aborted when the execution is cancelled or the run stops: a call still
@@ -38,9 +50,11 @@ class NodeRun {
 	 * rate governor listens on it, and a thousand items listening on one signal
 	 * would set off Node's listener-leak warning.
 	 */
-	callSignal(): AbortSignal {
-		const { executionSignal, stopper } = this;
-		return AbortSignal.any(executionSignal ? [executionSignal, stopper.signal] : [stopper.signal]);
+	callSignal(kind?: string): AbortSignal {
+		const signals = [this.stopper.signal];
+		if (this.executionSignal) signals.push(this.executionSignal);
+		if (kind !== undefined) signals.push(this.refusal(kind).signal);
+		return AbortSignal.any(signals);
 	}
 
 	get stopped(): boolean {
@@ -149,9 +163,36 @@ export function itemFailed(context: IExecuteSingleFunctions): void {
 	if (!context.continueOnFail()) runOf(context)?.stop();
 }
 
-/** What one of the item's calls waits with: its turn is given up when the run stops or the execution is cancelled. */
-export function callSignal(context: IExecuteSingleFunctions): AbortSignal | undefined {
-	return runOf(context)?.callSignal() ?? context.getExecutionCancelSignal();
+/**
+ * What one of the item's calls waits with: its turn is given up when the run
+ * stops, the execution is cancelled, or (given its kind) Zoho refused the
+ * token for another call of that kind in this run.
+ */
+export function callSignal(
+	context: IExecuteSingleFunctions,
+	kind?: string,
+): AbortSignal | undefined {
+	return runOf(context)?.callSignal(kind) ?? context.getExecutionCancelSignal();
+}
+
+/** Zoho's refusal of another call of the run, given to a call of the same kind instead of sending it. */
+export class RefusedWithinRun extends Error {
+	constructor(readonly refusal: unknown) {
+		super('Not sent: Zoho refused the same request for another item of this run');
+	}
+}
+
+/**
+ * Zoho refused the token for a call of this kind: the run's other calls of
+ * the kind would be refused the same way (and, for OAuth2, each would cost
+ * n8n a token refresh), so they get this refusal without being sent.
+ */
+export function refuseWithinRun(
+	context: IExecuteSingleFunctions,
+	kind: string,
+	refusal: unknown,
+): void {
+	runOf(context)?.refusal(kind).abort(new RefusedWithinRun(refusal));
 }
 
 type PreSend = (

@@ -11,6 +11,7 @@ import {
 } from '../../../../nodes/ZohoInvoice/shared/descriptions';
 import type { ZohoResource } from '../../../../nodes/ZohoInvoice/shared/descriptions';
 import { zohoRequestPipeline } from '../../../../nodes/ZohoInvoice/shared/pipeline';
+import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
 import { runNode, runWorkflow } from '../../../helpers/engine';
 import { useSandbox } from '../../../helpers/sandbox';
 import { oauth2Credentials, selfClientCredentials } from '../../../helpers/credentials';
@@ -126,7 +127,10 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 });
 
 describe('A token without the scope an operation needs: the message names it, and how to grant it', () => {
-	const fixture = useSandbox({ users: 5 });
+	const WINDOW_MS = 100;
+	const fixture = useSandbox({ users: 5, limits: { windowMs: WINDOW_MS } });
+	beforeEach(() => configureRateLimits({ windowMs: WINDOW_MS }));
+	afterEach(() => configureRateLimits());
 	const SCOPES: Record<string, string> = {
 		create: 'ZohoInvoice.settings.CREATE',
 		read: 'ZohoInvoice.settings.READ',
@@ -174,6 +178,36 @@ describe('A token without the scope an operation needs: the message names it, an
 			expect(error.description).not.toMatch(/Connect my account/);
 		},
 	);
+
+	test('150 Mark Inactive items with On Error → Continue and an OAuth2 token that reads only: each item told, few refreshes', async () => {
+		const { sandbox, credentials } = fixture;
+		const readOnly = ['ZohoInvoice.settings.READ'];
+		credentials.set(
+			'zohoInvoiceOAuth2Api',
+			oauth2Credentials(sandbox, {
+				access_token: sandbox.issueAccessToken(readOnly),
+				refresh_token: sandbox.grantRefreshToken(sandbox.oauthClient.clientId, readOnly),
+				token_type: 'Bearer',
+			}),
+		);
+		const output = await runNode({
+			credentials,
+			authentication: 'oAuth2',
+			continueOnFail: true,
+			items: Array.from({ length: 150 }, () => ({})),
+			parameters: { resource: 'user', operation: 'markInactive', userId: user },
+		});
+		expect(output).toHaveLength(150);
+		for (const item of output) {
+			expect((item.error as NodeError | undefined)?.description).toMatch(
+				/^Mark Inactive needs the scope ZohoInvoice\.settings\.CREATE/,
+			);
+		}
+		// n8n refreshes an OAuth2 token on every 401 (the node cannot stop that): only the calls at
+		// Zoho when the first refusal came back are sent, and each costs n8n one refresh.
+		expect(sandbox.tokenRequests().length).toBeLessThanOrEqual(12);
+		expect(sandbox.apiRequests().length).toBeLessThanOrEqual(3 * 12);
+	}, 30_000);
 
 	test('Mark Inactive with an OAuth2 credential granted reading only: reconnect', async () => {
 		const { sandbox, credentials } = fixture;
