@@ -431,10 +431,14 @@ async function webhookReady(serverUrl: string, path: string): Promise<string> {
 	}
 }
 
+/**
+ * The workflow's executions once `count` of them are over. While n8n prepares 250 items it may not
+ * answer for seconds on a busy machine: a call that fails then is made again.
+ */
 async function finishedExecutions(rest: N8nRest, workflowId: string, count: number) {
 	const deadline = Date.now() + 120_000;
 	for (;;) {
-		const found = (await rest.executions(workflowId)).filter(
+		const found = (await rest.executions(workflowId).catch(() => [])).filter(
 			(execution) => !['new', 'running'].includes(execution.status),
 		);
 		if (found.length >= count) return found;
@@ -446,12 +450,17 @@ async function finishedExecutions(rest: N8nRest, workflowId: string, count: numb
 
 /**
  * 250 rows through Create, the 250th naming a node that did not run, in the
- * running n8n: n8n fails the node at once, and what the node had started must
- * not go on creating users (at Zoho's real limits it would, for minutes).
+ * running n8n, with Retry On Fail: n8n fails the node at once on each try,
+ * and what the node had started must not go on creating users. Retry On Fail
+ * keeps the execution alive for the 5 s between the tries, as a longer
+ * workflow would: without it n8n 2.41 ends the execution at once, and what the
+ * node left going never reached Zoho, with or without the node's own stop
+ * (measured); with it and without that stop, 100 users were created within
+ * seconds (measured: Zoho's 100 a minute).
  */
 async function failedRun(serverUrl: string, rest: N8nRest, sandbox: ZohoSandbox): Promise<void> {
 	phase(
-		"Create over 250 rows, row 250's expression naming a node that did not run (a webhook in the server)",
+		"Create over 250 rows, row 250's expression naming a node that did not run, Retry On Fail (a webhook in the server)",
 	);
 	const url = await webhookReady(serverUrl, 'e2e-failed-run');
 	const answer = await fetch(url, { method: 'POST' });
@@ -471,7 +480,10 @@ async function failedRun(serverUrl: string, rest: N8nRest, sandbox: ZohoSandbox)
 	console.log(
 		`  Zoho received ${posts.length} POST /users in all, ${seconds(Date.now() - endedAt)} after the execution was seen to end; ${sandbox.listUsers().length - 5} users created`,
 	);
-	check(posts.length <= 10, 'at most the 10 calls already at Zoho were sent, not 249');
+	check(
+		posts.length <= 20,
+		'at most the calls already at Zoho when each of the two tries failed (10 at a time), not 249',
+	);
 }
 
 /**
