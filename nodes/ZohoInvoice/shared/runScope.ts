@@ -45,8 +45,9 @@ class NodeRun {
 	}
 
 	/**
-	 * Aborted when the execution is cancelled or the run stops: a call still
-	 * waiting for its turn then leaves the queue. A new one for each caller: the
+	 * Aborted when the execution is cancelled, the run stops, or (given a kind)
+	 * Zoho refused the token for a call of that kind: a call still waiting for
+	 * its turn then leaves the queue. A new one for each caller: the
 	 * rate governor listens on it, and a thousand items listening on one signal
 	 * would set off Node's listener-leak warning.
 	 */
