@@ -71,7 +71,10 @@ export class ZohoInvoiceApi implements ICredentialType {
 		this: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
 	): Promise<IDataObject> {
-		return { accessToken: await selfClientAccessToken(this, credentials) };
+		const accessToken = await selfClientAccessToken(this, credentials);
+		// The same token back: it lacks a scope. n8n then keeps it (nothing to store) and sends the
+		// request once more, and Zoho's refusal reaches the node, which names the scope.
+		return accessToken === credentials.accessToken ? {} : { accessToken };
 	}
 
 	authenticate: IAuthenticateGeneric = {

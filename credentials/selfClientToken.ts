@@ -15,6 +15,10 @@ interface TokenEntry {
 	accessToken?: string;
 	obtainedAt: number;
 	expiresAt: number;
+	/** The token was obtained because Zoho had refused the one before it. */
+	replacedRefused: boolean;
+	/** Until when the token is known to lack a scope: no new token is asked for, it would lack it too. */
+	lacksScopeUntil: number;
 	/** The refresh in flight; nobody joins it past its deadline. */
 	refresh?: { token: Promise<string>; deadline: number };
 	/** A refusal Zoho answered, remembered briefly: asking again would only prolong a lockout. */
@@ -28,9 +32,18 @@ export interface TokenSettings {
 	timeoutMs: number;
 	/** How long a refusal by Zoho (wrong secret, revoked token, too many refreshes) is answered from memory. */
 	refusalMemoryMs: number;
+	/**
+	 * A token obtained to replace a refused one and refused in its turn within this time lacks a
+	 * scope, and is kept as it is for this time: Zoho's window for its 10 refreshes.
+	 */
+	scopeRefusalMs: number;
 }
 
-const DEFAULT_SETTINGS: TokenSettings = { timeoutMs: 30_000, refusalMemoryMs: 60_000 };
+const DEFAULT_SETTINGS: TokenSettings = {
+	timeoutMs: 30_000,
+	refusalMemoryMs: 60_000,
+	scopeRefusalMs: 10 * 60_000,
+};
 let settings: TokenSettings = { ...DEFAULT_SETTINGS };
 
 /** Tests shorten the timeout; production uses the defaults. */
@@ -64,7 +77,13 @@ function entryFor(credentials: ICredentialDataDecryptedObject, accountsUrl: stri
 		credentials.clientSecret,
 		credentials.refreshToken,
 	);
-	const entry = entries.get(key) ?? { obtainedAt: 0, expiresAt: 0, rejected: new Map() };
+	const entry = entries.get(key) ?? {
+		obtainedAt: 0,
+		expiresAt: 0,
+		replacedRefused: false,
+		lacksScopeUntil: 0,
+		rejected: new Map(),
+	};
 	entries.delete(key);
 	entries.set(key, entry);
 	if (entries.size > ENTRIES_KEPT) entries.delete(entries.keys().next().value as string);
@@ -211,6 +230,7 @@ function refresh(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 	accountsUrl: string,
+	replacesRefused: boolean,
 ): Promise<string> {
 	const startedAt = Date.now();
 	const token = requestAccessToken(helper, credentials, accountsUrl).then(
@@ -218,6 +238,7 @@ function refresh(
 			entry.accessToken = accessToken;
 			entry.obtainedAt = Date.now();
 			entry.expiresAt = entry.obtainedAt + expiresInSeconds * 1000;
+			entry.replacedRefused = replacesRefused;
 			entry.refused = undefined;
 			return accessToken;
 		},
@@ -245,6 +266,13 @@ function refresh(
  * to the database, so the refused one may not be ours, and ours may have
  * died with it when Zoho dropped old tokens). Otherwise one refresh, shared
  * by every item asking at the same time.
+ *
+ * Except when the token lacks a scope: Zoho answers 401 for an operation the
+ * token was not granted (a Self Client's grant code for READ only, say), and
+ * a new token has the same scopes. A token obtained to replace a refused one
+ * and refused in its turn soon after (an expired token is refused after its
+ * hour) is such a token: it is handed back for a while, without asking Zoho
+ * again, so n8n sends the request once more and the node names the scope.
  */
 export async function selfClientAccessToken(
 	helper: IHttpRequestHelper,
@@ -266,10 +294,21 @@ export async function selfClientAccessToken(
 			entry.rejected.delete(entry.rejected.keys().next().value as string);
 	}
 
+	const cached = entry.accessToken;
+	if (cached !== undefined && now < entry.lacksScopeUntil) return cached;
+	const cachedRefusedAtOnce =
+		held !== '' &&
+		held === cached &&
+		entry.replacedRefused &&
+		now - entry.obtainedAt < settings.scopeRefusalMs;
+	if (cachedRefusedAtOnce) {
+		entry.lacksScopeUntil = now + settings.scopeRefusalMs;
+		return cached;
+	}
+
 	if (entry.refused && now < entry.refused.until) throw entry.refused.error;
 	if (entry.refresh && now < entry.refresh.deadline) return await entry.refresh.token;
 
-	const cached = entry.accessToken;
 	const cachedUsable =
 		cached !== undefined &&
 		!entry.rejected.has(hash(cached)) &&
@@ -277,5 +316,5 @@ export async function selfClientAccessToken(
 		(heldRejectedAt === undefined || entry.obtainedAt >= heldRejectedAt);
 	if (cachedUsable) return cached;
 
-	return await refresh(entry, helper, credentials, accountsUrl);
+	return await refresh(entry, helper, credentials, accountsUrl, held !== '');
 }

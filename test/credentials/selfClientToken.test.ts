@@ -4,6 +4,7 @@ import type { AddressInfo } from 'net';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { configureTokenRequests } from '../../credentials/selfClientToken';
+import { configureRateLimits } from '../../nodes/ZohoInvoice/shared/rateLimits';
 import { CredentialStore, sandboxCredentials, selfClientCredentials } from '../helpers/credentials';
 import { runNode, testCredential } from '../helpers/engine';
 import { useSandbox } from '../helpers/sandbox';
@@ -478,5 +479,108 @@ describe('The token cache is bounded (issue 9, smaller breaks)', () => {
 		expect((await tested()).status).toBe('OK');
 		expect(sandbox.tokenRequests().length).toBe(2 + others.length);
 		expect(sandbox.tokenRequests().at(-1)?.form?.client_id).toBe(sandbox.selfClient.clientId);
+	});
+});
+
+describe('A refresh token without the scope the operation needs', () => {
+	const WINDOW_MS = 100;
+	const fixture = useSandbox({ users: 5, limits: { windowMs: WINDOW_MS } });
+
+	beforeEach(() => configureRateLimits({ windowMs: WINDOW_MS }));
+	afterEach(() => {
+		configureRateLimits();
+		configureTokenRequests();
+	});
+
+	/** The credential's refresh token was granted reading only (a grant code for ZohoInvoice.settings.READ). */
+	function readOnly(): void {
+		const { sandbox, credentials } = fixture;
+		const refreshToken = sandbox.grantRefreshToken(sandbox.selfClient.clientId, [
+			'ZohoInvoice.settings.READ',
+		]);
+		credentials.set('zohoInvoiceApi', selfClientCredentials(sandbox, { refreshToken }));
+	}
+
+	const markInactive = {
+		resource: 'user',
+		operation: 'markInactive',
+		userId: { __rl: true, mode: 'id', value: '982000000554042' },
+	};
+
+	function namesTheScope(error: NodeError | undefined): void {
+		expect(error?.message).toBe('You are not authorized to perform this operation');
+		expect(error?.description).toMatch(
+			/Mark Inactive needs the scope ZohoInvoice\.settings\.CREATE/,
+		);
+		expect(error?.description).toMatch(/new grant code with scope ZohoInvoice\.settings\.ALL/);
+	}
+
+	test('150 Mark Inactive items: at most 2 token requests, and every item names ZohoInvoice.settings.CREATE', async () => {
+		const { sandbox, credentials } = fixture;
+		readOnly();
+		const output = await runNode({
+			credentials,
+			continueOnFail: true,
+			items: Array.from({ length: 150 }, () => ({})),
+			parameters: markInactive,
+		});
+		expect(output).toHaveLength(150);
+		for (const item of output) namesTheScope(item.error as NodeError | undefined);
+		expect(sandbox.tokenRequests().length).toBeLessThanOrEqual(2);
+		// Only the calls at Zoho when the first refusal came back, each sent twice by n8n (the retry
+		// after its 401): the others of the run are told the same without asking Zoho again.
+		expect(sandbox.apiRequests().length).toBeLessThanOrEqual(2 * 12);
+		expect(sandbox.listUsers()[1].status).toBe('active');
+	}, 30_000);
+
+	test('12 one-item runs: at most 2 token requests, and every run names the scope', async () => {
+		const { sandbox, credentials } = fixture;
+		readOnly();
+		for (let run = 0; run < 12; run++) {
+			namesTheScope(await failure(runNode({ credentials, parameters: markInactive })));
+		}
+		expect(sandbox.tokenRequests().length).toBeLessThanOrEqual(2);
+	});
+
+	test('the credential stops refreshing for a bounded time only: after it, one more token is asked for', async () => {
+		const { sandbox, credentials } = fixture;
+		// The second run must come within this time of the first (a few milliseconds even on a busy machine).
+		const boundMs = 2_000;
+		configureTokenRequests({ scopeRefusalMs: boundMs });
+		readOnly();
+		for (let run = 0; run < 3; run++)
+			await failure(runNode({ credentials, parameters: markInactive }));
+		const before = sandbox.tokenRequests().length;
+		expect(before).toBeLessThanOrEqual(2);
+
+		await new Promise((resolve) => setTimeout(resolve, boundMs + 100));
+		namesTheScope(await failure(runNode({ credentials, parameters: markInactive })));
+		expect(sandbox.tokenRequests().length).toBe(before + 1);
+	});
+
+	test('the same token still reads: a Get after the refusals needs no new token', async () => {
+		const { sandbox, credentials } = fixture;
+		readOnly();
+		await failure(runNode({ credentials, parameters: markInactive }));
+		await failure(runNode({ credentials, parameters: markInactive }));
+		const tokens = sandbox.tokenRequests().length;
+		const [output] = await runNode({ credentials, parameters: getCurrentUser });
+		expect(output.json.user_id).toBe('982000000554041');
+		expect(sandbox.tokenRequests().length).toBe(tokens);
+	});
+
+	test('a token that replaced an expired one, and expires in its turn after the bounded time, is refreshed', async () => {
+		const { sandbox, credentials } = fixture;
+		configureTokenRequests({ scopeRefusalMs: 200 });
+		await runNode({ credentials, parameters: getCurrentUser });
+		sandbox.expireAccessTokens();
+		await runNode({ credentials, parameters: getCurrentUser });
+		expect(sandbox.tokenRequests()).toHaveLength(2);
+
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		sandbox.expireAccessTokens();
+		const [output] = await runNode({ credentials, parameters: getCurrentUser });
+		expect(output.json.user_id).toBe('982000000554041');
+		expect(sandbox.tokenRequests()).toHaveLength(3);
 	});
 });

@@ -175,7 +175,7 @@ function check(condition: boolean, message: string): void {
 	console.log(`  ✓ ${message}`);
 }
 
-/** The same credentials in both user folders: the package's two types, against three sandboxes. */
+/** The same credentials in both user folders: the package's two types, against five sandboxes. */
 function credentialsFor(
 	sandboxes: {
 		main: ZohoSandbox;
@@ -183,10 +183,13 @@ function credentialsFor(
 		trigger: ZohoSandbox;
 		shift: ZohoSandbox;
 		sync: ZohoSandbox;
+		failedRun: ZohoSandbox;
+		readOnly: ZohoSandbox;
 	},
 	oauthRefreshToken: string,
+	readOnlyRefreshToken: string,
 ) {
-	const { main, bulk, trigger, shift, sync } = sandboxes;
+	const { main, bulk, trigger, shift, sync, failedRun, readOnly } = sandboxes;
 	return [
 		{
 			id: 'e2eSelfClient',
@@ -234,6 +237,18 @@ function credentialsFor(
 			type: 'zohoInvoiceApi',
 			data: selfClientCredentials(sync),
 		},
+		{
+			id: 'e2eFailedRunSelfClient',
+			name: 'Zoho failed-run sandbox (Self Client)',
+			type: 'zohoInvoiceApi',
+			data: selfClientCredentials(failedRun),
+		},
+		{
+			id: 'e2eReadOnlySelfClient',
+			name: 'Zoho read-only sandbox (Self Client, READ only)',
+			type: 'zohoInvoiceApi',
+			data: selfClientCredentials(readOnly, { refreshToken: readOnlyRefreshToken }),
+		},
 	];
 }
 
@@ -244,20 +259,23 @@ async function importInto(env: NodeJS.ProcessEnv, credentialsFile: string): Prom
 	});
 }
 
+/** Workflows started by a webhook in the server: what a run leaves going is seen only in a process that lives on. */
+const FAILED_RUN_WORKFLOW = 'e2eFailedRun';
+const READ_ONLY_WORKFLOW = 'e2eReadOnlyToken';
+
 /**
  * The server's user folder: the same credentials and workflows, the trigger's
- * workflow published (n8n 2.x "publishes" what 1.x "activated": the CLI's
- * publish:workflow, read when the server starts), then `n8n start`.
+ * and the webhooks' workflows published (n8n 2.x "publishes" what 1.x
+ * "activated": the CLI's publish:workflow, read when the server starts), then
+ * `n8n start`.
  */
 async function startServer(
 	serverEnv: NodeJS.ProcessEnv,
 	credentialsFile: string,
 ): Promise<{ server: N8nServer; startedAt: number }> {
 	await importInto(serverEnv, credentialsFile);
-	for (const workflow of [TRIGGER_WORKFLOW, SHIFT_WORKFLOW]) {
-		const published = await sh(N8N_BIN, ['publish:workflow', `--id=${workflow}`], {
-			env: serverEnv,
-		});
+	for (const id of [TRIGGER_WORKFLOW, SHIFT_WORKFLOW, FAILED_RUN_WORKFLOW, READ_ONLY_WORKFLOW]) {
+		const published = await sh(N8N_BIN, ['publish:workflow', `--id=${id}`], { env: serverEnv });
 		printed.push(published.stdout, published.stderr);
 	}
 	const startedAt = Date.now();
@@ -393,6 +411,165 @@ async function createOrUpdate(env: NodeJS.ProcessEnv, sandbox: ZohoSandbox): Pro
 			user4?.user_role === 'admin',
 		'Zoho has Ada (invited) and the new role',
 	);
+}
+
+/** Create or Update with Retry On Fail, its POST answered HTTP 500 once: n8n's retry is a run of its own. */
+async function retryOnFail(env: NodeJS.ProcessEnv, sandbox: ZohoSandbox): Promise<void> {
+	phase('Retry On Fail: Create or Update whose POST fails once with HTTP 500 (Self Client)');
+	clearLog(sandbox);
+	sandbox.injectFault({
+		status: 500,
+		body: JSON.stringify({ code: 1000, message: 'Internal Error' }),
+		match: (request) => request.method === 'POST',
+	});
+	const retried = await executeWorkflow(env, 'e2eRetryOnFail');
+	const [outcome] = outputOf(retried, 'Create or Update').map((item) => item.json);
+	const sent = sandbox
+		.apiRequests()
+		.map((request) => `${request.method} ${request.query.page ?? ''} ${request.answeredWith}`);
+	console.log(`  Zoho received: ${sent.join(', ')}`);
+	check(retried.status === 'success', 'the run succeeded');
+	check(outcome?.action === 'created', 'the second try created the person');
+	check(
+		isDeepStrictEqual(sent, [
+			'GET 1 200',
+			'GET 2 200',
+			'GET 3 200',
+			'POST  500',
+			'GET 1 200',
+			'GET 2 200',
+			'GET 3 200',
+			'POST  201',
+		]),
+		'each try listed the users again (450: pages 1 to 3), then sent one POST',
+	);
+	check(
+		sandbox.listUsers().filter((user) => user.email === 'katherine@example.com').length === 1,
+		'Zoho has her once',
+	);
+}
+
+/** A published workflow's webhook, once n8n has registered it (see queue.ts: after the editor is up). */
+async function webhookReady(serverUrl: string, path: string): Promise<string> {
+	const url = `${serverUrl}/webhook/${path}`;
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const response = await fetch(url, {
+			method: 'OPTIONS',
+			headers: { Origin: serverUrl, 'Access-Control-Request-Method': 'POST' },
+			signal: AbortSignal.timeout(5_000),
+		}).catch(() => undefined);
+		if (response?.status === 204) return url;
+		if (Date.now() > deadline) throw new Error(`n8n did not register the webhook ${path}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/**
+ * The workflow's executions once `count` of them are over. While n8n prepares 250 items it may not
+ * answer for seconds on a busy machine: a call that fails then is made again.
+ */
+async function finishedExecutions(rest: N8nRest, workflowId: string, count: number) {
+	const deadline = Date.now() + 120_000;
+	for (;;) {
+		const found = (await rest.executions(workflowId).catch(() => [])).filter(
+			(execution) => !['new', 'running'].includes(execution.status),
+		);
+		if (found.length >= count) return found;
+		if (Date.now() > deadline)
+			throw new Error(`Waited 120 s for ${count} executions of ${workflowId}`);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+	}
+}
+
+/**
+ * 250 rows through Create, the 250th naming a node that did not run, in the
+ * running n8n, with Retry On Fail: n8n fails the node at once on each try,
+ * and what the node had started must not go on creating users. Retry On Fail
+ * keeps the execution alive for the 5 s between the tries, as a longer
+ * workflow would: without it n8n 2.41 ends the execution at once, and what the
+ * node left going never reached Zoho, with or without the node's own stop
+ * (measured); with it and without that stop, 100 users were created within
+ * seconds (measured: Zoho's 100 a minute).
+ */
+async function failedRun(serverUrl: string, rest: N8nRest, sandbox: ZohoSandbox): Promise<void> {
+	phase(
+		"Create over 250 rows, row 250's expression naming a node that did not run, Retry On Fail (a webhook in the server)",
+	);
+	const url = await webhookReady(serverUrl, 'e2e-failed-run');
+	const answer = await fetch(url, { method: 'POST' });
+	printed.push(await answer.text());
+	check(answer.ok, 'the webhook started the execution');
+	const [execution] = await finishedExecutions(rest, FAILED_RUN_WORKFLOW, 1);
+	const endedAt = Date.now();
+	const { data } = await rest.execution(execution.id);
+	check(
+		execution.status === 'error' &&
+			data.resultData.error?.message === "Referenced node doesn't exist",
+		`the execution failed on row 250's expression (${execution.status}: ${data.resultData.error?.message})`,
+	);
+	// Ten calls at a time, each 200 ms at Zoho: 249 rows left going would reach Zoho within seconds.
+	await new Promise((resolve) => setTimeout(resolve, 5_000));
+	const posts = sandbox.apiRequests().filter((request) => request.method === 'POST');
+	console.log(
+		`  Zoho received ${posts.length} POST /users in all, ${seconds(Date.now() - endedAt)} after the execution was seen to end; ${sandbox.listUsers().length - 5} users created`,
+	);
+	check(
+		posts.length <= 20,
+		'at most the calls already at Zoho when each of the two tries failed (10 at a time), not 249',
+	);
+}
+
+/**
+ * A Self Client granted reading only, in the running n8n (its token cache
+ * lives as long as the process): 12 one-item runs, then 150 items, each item
+ * Mark Inactive with On Error → Continue.
+ */
+async function readOnlyToken(
+	serverUrl: string,
+	rest: N8nRest,
+	sandbox: ZohoSandbox,
+): Promise<void> {
+	phase(
+		'A Self Client granted reading only: 12 one-item runs, then one of 150 items (a webhook in the server)',
+	);
+	const url = await webhookReady(serverUrl, 'e2e-read-only-token');
+	const run = async (items: number) => {
+		const answer = await fetch(`${url}?items=${items}`, { method: 'POST' });
+		const text = await answer.text();
+		printed.push(text);
+		return JSON.parse(text) as Array<{ error?: string }>;
+	};
+	const small: Array<Array<{ error?: string }>> = [];
+	for (let index = 0; index < 12; index++) small.push(await run(1));
+	const large = await run(150);
+	const refused = (items: Array<{ error?: string }>, count: number) =>
+		items.length === count &&
+		items.every((item) => item.error === 'You are not authorized to perform this operation');
+	check(
+		small.every((items) => refused(items, 1)) && refused(large, 150),
+		"every item of the 13 runs has Zoho's refusal as its error",
+	);
+	const executions = await finishedExecutions(rest, READ_ONLY_WORKFLOW, 13);
+	const latest = executions.reduce((a, b) => (Number(a.id) > Number(b.id) ? a : b));
+	const { data } = await rest.execution(latest.id);
+	const items = (data.resultData.runData['Mark Inactive']?.at(-1)?.data?.main?.[0] ?? []) as Array<{
+		error?: { description?: string };
+	}>;
+	check(
+		items.length === 150 &&
+			items.every((item) =>
+				/^Mark Inactive needs the scope ZohoInvoice\.settings\.CREATE.*new grant code with scope ZohoInvoice\.settings\.ALL/.test(
+					item.error?.description ?? '',
+				),
+			),
+		'each of the 150 errors names ZohoInvoice.settings.CREATE and how to grant it',
+	);
+	console.log(
+		`  Zoho saw ${sandbox.tokenRequests().length} token requests and ${sandbox.apiRequests().length} API requests for 162 items in 13 runs`,
+	);
+	check(sandbox.tokenRequests().length <= 2, 'at most 2 token requests in all');
+	check(sandbox.listUsers()[1].status === 'active', 'the user is still active');
 }
 
 /**
@@ -666,7 +843,26 @@ async function main(): Promise<void> {
 	const shiftSandbox = await ZohoSandbox.start({ users: 450 });
 	const syncSandbox = await ZohoSandbox.start({ users: 30 });
 	prepareSyncSandbox(syncSandbox);
-	const sandboxes = [sandbox, bulkSandbox, triggerSandbox, shiftSandbox, syncSandbox];
+	// Zoho's real limits again, for what a failed run would leave going.
+	const failedRunSandbox = await ZohoSandbox.start({
+		users: 5,
+		limits: { simultaneous: 10, perWindow: 100, windowMs: 60_000 },
+		latencyMs: 200,
+	});
+	const readOnlySandbox = await ZohoSandbox.start({ users: 5 });
+	const readOnlyRefreshToken = readOnlySandbox.grantRefreshToken(
+		readOnlySandbox.selfClient.clientId,
+		['ZohoInvoice.settings.READ'],
+	);
+	const sandboxes = [
+		sandbox,
+		bulkSandbox,
+		triggerSandbox,
+		shiftSandbox,
+		syncSandbox,
+		failedRunSandbox,
+		readOnlySandbox,
+	];
 	let serving: Promise<{ server: N8nServer; startedAt: number }> | undefined;
 	try {
 		await timed('build, pack, install', () => installPackage(userFolder));
@@ -689,8 +885,11 @@ async function main(): Promise<void> {
 						trigger: triggerSandbox,
 						shift: shiftSandbox,
 						sync: syncSandbox,
+						failedRun: failedRunSandbox,
+						readOnly: readOnlySandbox,
 					},
 					oauthRefreshToken,
+					readOnlyRefreshToken,
 				),
 			),
 		);
@@ -713,6 +912,7 @@ async function main(): Promise<void> {
 		await timed('Continue On Fail', () => continueOnFail(env, sandbox));
 		await timed('Create or Update (new part)', () => createOrUpdate(env, sandbox));
 		await timed('Sync (new part)', () => syncFromHrList(env, syncSandbox));
+		await timed('Retry On Fail (new part)', () => retryOnFail(env, sandbox));
 
 		const { server, startedAt } = await serving;
 		rmSync(credentialsFile);
@@ -728,6 +928,14 @@ async function main(): Promise<void> {
 		]);
 		await timed('editor', () => runEditorChecks(server.url, sandbox, check));
 		await checkBulk(bulkSandbox, started.done);
+		const serverRest = new N8nRest(server.url, OWNER, printed);
+		await serverRest.signIn();
+		await timed('a failed run in the server (new part)', () =>
+			failedRun(server.url, serverRest, failedRunSandbox),
+		);
+		await timed('a token granted reading only (new part)', () =>
+			readOnlyToken(server.url, serverRest, readOnlySandbox),
+		);
 		await checkTrigger(trigger, rest, triggerSandbox, startedAt);
 		await checkShiftedListing(shifted, rest, startedAt);
 
@@ -739,6 +947,7 @@ async function main(): Promise<void> {
 				each.oauthClient.clientSecret,
 			]),
 			oauthRefreshToken,
+			readOnlyRefreshToken,
 		];
 		sandboxes.forEach(keepTokens);
 		// n8n's server output comes in chunks: search it whole, so a secret split between two is found.

@@ -9,6 +9,8 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { enterRunPreSend, withPreSendsWithinRun } from './runScope';
+
 /** Sends the operation's routed request (with changes, if given) within the rate limits; resolves with Zoho's answer. */
 export type SendRoutedRequest = (changes?: Partial<IHttpRequestOptions>) => Promise<unknown>;
 
@@ -41,11 +43,13 @@ export type OperationOutput =
 
 export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
 
-/** One operation: its entry in the Operation selector (with its routing), its fields, and its output. */
+/** One operation: its entry in the Operation selector (with its routing), its fields, its output, and its scopes. */
 export interface ZohoOperation {
 	option: INodePropertyOptions;
 	fields: INodeProperties[];
 	output: OperationOutput;
+	/** The OAuth scopes its requests need (shared/zoho.ts): named when Zoho refuses the token for lacking one. */
+	scopes: readonly string[];
 }
 
 /** One resource: a folder under resources/ exporting this, and one line in the node file. */
@@ -75,7 +79,9 @@ function onlyFor(field: INodeProperties, resource: string, operations: string[])
  * A resource's Operation selector and its operations' fields. A field several
  * operations share (the User field) becomes one parameter shown for all of
  * them: n8n evaluates every parameter of a node for every item, so fewer
- * parameters make every run cheaper.
+ * parameters make every run cheaper. Every preSend takes part in the item's
+ * run (shared/runScope.ts): skipped once the run has stopped, and stopping it
+ * when it fails.
  */
 export function resourceProperties(resource: ZohoResource): INodeProperties[] {
 	const defaultOperation = String(resource.defaultOperation.option.value);
@@ -92,18 +98,22 @@ export function resourceProperties(resource: ZohoResource): INodeProperties[] {
 			type: 'options',
 			noDataExpression: true,
 			displayOptions: { show: { resource: [resource.value] } },
-			options: resource.operations.map((operation) => operation.option),
+			options: resource.operations.map((operation) => withPreSendsWithinRun(operation.option)),
 			default: defaultOperation,
 		},
-		...[...operationsOf].map(([field, operations]) => onlyFor(field, resource.value, operations)),
+		...[...operationsOf].map(([field, operations]) =>
+			withPreSendsWithinRun(onlyFor(field, resource.value, operations)),
+		),
 	];
 }
 
 /**
  * The Resource selector. Its `paginate` sends every routed request of every
  * resource through the node's `requestOperations.pagination`, the pipeline
- * (shared/pipeline.ts): n8n's one hook around a routed request. It is always
- * shown, so no operation can miss it.
+ * (shared/pipeline.ts): n8n's one hook around a routed request. Its preSend
+ * is every item's first (n8n reads the parameters in order), called while n8n
+ * prepares the item: the item enters its run (shared/runScope.ts). It is
+ * always shown, so no operation can miss either.
  */
 export function resourceSelector(resources: ZohoResource[]): INodeProperties {
 	const defaultResource = resources[0].value;
@@ -114,7 +124,7 @@ export function resourceSelector(resources: ZohoResource[]): INodeProperties {
 		noDataExpression: true,
 		options: resources.map(({ name, value }) => ({ name, value })),
 		default: defaultResource,
-		routing: { send: { paginate: true } },
+		routing: { send: { paginate: true, preSend: [enterRunPreSend] } },
 	};
 }
 

@@ -1,7 +1,7 @@
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { ZOHO_ERROR_CODES } from './zoho';
+import { SETTINGS_ALL_SCOPE, USERS_SCOPES, ZOHO_ERROR_CODES } from './zoho';
 
 /**
  * What went wrong, as plain values. Never the HTTP error itself: that one
@@ -28,6 +28,11 @@ export interface FailureContext {
 	itemIndex?: number;
 	/** False when the node was told not to wait out Zoho's rate limits. */
 	waitsOutRateLimits?: boolean;
+	/** The credential type signing the request, for how to grant a missing scope. */
+	credentialType?: string;
+	/** The operation (e.g. "Mark Inactive") and the scopes its requests need, for a refused scope. */
+	operation?: string;
+	scopes?: readonly string[];
 }
 
 export function asRecord(value: unknown): Record<string, unknown> | undefined {
@@ -77,6 +82,22 @@ export function isNoSuchRecord(failure: ZohoFailure): boolean {
 	);
 }
 
+/**
+ * An error on its way out of the node: the node's own as they are (told by
+ * name, as n8n's WorkflowExecute tells them), anything else wrapped as n8n
+ * expects.
+ */
+export function asNodeError(node: INode, error: unknown): Error {
+	if (error instanceof Error && ['NodeApiError', 'NodeOperationError'].includes(error.name))
+		return error;
+	return new NodeOperationError(node, error instanceof Error ? error : String(error));
+}
+
+/** Zoho's "You are not authorized to perform this operation": the token lacks the request's scope. */
+export function isScopeRefusal(error: unknown): boolean {
+	return asRecord(readHttpFailure(error).body)?.code === ZOHO_ERROR_CODES.notAuthorized;
+}
+
 /** A 429 the node waited out for as long as it may, and Zoho still sent. */
 export class RateLimitWaitExceeded extends Error {
 	constructor(
@@ -112,9 +133,37 @@ export function rateLimitOf(failure: ZohoFailure): RateLimitKind | undefined {
 const DAILY_QUOTA_GUIDANCE =
 	"The organization's daily API quota is used up: Zoho allows each organization a number of API calls a day by plan (1,000 on Free), shared by every integration of the organization, and resets it daily. Nothing more can be done through the API until then; upgrade the Zoho plan for a larger quota.";
 
+/** "A, B and C". */
+function listed(items: readonly string[]): string {
+	return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : items.join('');
+}
+
+/** How the token gets a scope it lacks: it has the scopes its credential was granted. */
+function howToGrant(credentialType: string | undefined): string {
+	const selfClient = `For a Self Client, generate a new grant code with scope ${SETTINGS_ALL_SCOPE} (Zoho API Console → Self Client → Generate Code), exchange it for a refresh token and put that in the credential's Refresh Token.`;
+	const oAuth2 = `For OAuth2, open the credential, click Connect my account again and accept: it asks Zoho for ${listed(Object.values(USERS_SCOPES))}.`;
+	if (credentialType === 'zohoInvoiceApi') return selfClient;
+	if (credentialType === 'zohoInvoiceOAuth2Api') return oAuth2;
+	return `${selfClient} ${oAuth2}`;
+}
+
+/** Zoho refused the request as one the token may not make: it lacks the scope. */
+function scopeGuidance(context: FailureContext): string {
+	const { operation, scopes } = context;
+	const needs = scopes?.length
+		? scopes.length === 1
+			? `${operation ?? 'This operation'} needs the scope ${scopes[0]}, which this token was not granted.`
+			: `${operation ?? 'This operation'} needs the scopes ${listed(scopes)}, and this token lacks one of them.`
+		: `The token lacks the scope this request needs: ${USERS_SCOPES.read} to list or get users, ${USERS_SCOPES.create} to create, invite, mark active or inactive, ${USERS_SCOPES.update} to update, ${USERS_SCOPES.delete} to delete.`;
+	return `${needs} ${howToGrant(context.credentialType)}`;
+}
+
 /** What a no-code user should do about each HTTP status Zoho answers with. */
 function guidance(failure: ZohoFailure, context: FailureContext): string {
 	const { host, noun } = context;
+	// Zoho's answer to a request the token has no scope for: a new token would be refused the same way.
+	if (asRecord(failure.body)?.code === ZOHO_ERROR_CODES.notAuthorized)
+		return scopeGuidance(context);
 	if (asRecord(failure.body)?.code === ZOHO_ERROR_CODES.invalidUrl) {
 		return `Zoho does not know this address (${host}). Check the credential's Region, or its API URL if it is Custom: it must end in /invoice/v3.`;
 	}
@@ -129,7 +178,7 @@ function guidance(failure: ZohoFailure, context: FailureContext): string {
 		case 400:
 			return 'Zoho refused the request as invalid: check the fields the message names.';
 		case 401:
-			return `Zoho did not accept the access token. Check that the credential's Region is the data centre of your Zoho account (this request went to ${host}), and that the token was granted the ZohoInvoice.settings scopes. Reconnect the OAuth2 credential, or generate a new refresh token for the Self Client credential.`;
+			return `Zoho did not accept the access token, though n8n had just asked for a new one. Check that the credential's Region is the data centre of your Zoho account (this request went to ${host}). If it is, the token itself is refused. ${howToGrant(context.credentialType)}`;
 		case 403:
 			return "Zoho does not let this token act on that organization. Check the credential's Organization ID (Zoho Invoice → Settings → Organization Profile), and that the Zoho user who granted the token belongs to that organization with the scopes for this operation.";
 		case 404:

@@ -9,11 +9,19 @@ import type {
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
 import type { RoutedRequest, SendRoutedRequest, ZohoOperation, ZohoResource } from './descriptions';
-import { requestFailedError } from './errors';
+import { asNodeError, isScopeRefusal, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import { booleanParameter, positiveIntegerParameter } from './parameters';
 import { withinRateLimits } from './rateLimits';
-import { arrive, shareWithinRun } from './runScope';
+import {
+	RefusedWithinRun,
+	arrive,
+	callSignal,
+	itemFailed,
+	refuseWithinRun,
+	runHasStopped,
+	shareWithinRun,
+} from './runScope';
 import { requestScope, zohoConnection } from './transport';
 
 /** How many records a list operation wants: Return All, or up to Limit. */
@@ -75,7 +83,8 @@ async function runOperation(
  * rate limits, pages list operations, turns failures into messages a person
  * can act on, shapes the output the operation declares and pairs it with its
  * input item. n8n still signs, refreshes tokens and retries a 401 underneath,
- * as for any declarative node.
+ * as for any declarative node. An item that fails stops its run, unless On
+ * Error → Continue (shared/runScope.ts): n8n fails the node for it anyway.
  */
 export function zohoRequestPipeline(resources: ZohoResource[]) {
 	const operations = new Map<string, { resource: ZohoResource; operation: ZohoOperation }>();
@@ -88,46 +97,74 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 		}
 	}
 
-	return async function runZohoRequest(
-		this: IExecutePaginationFunctions,
+	async function runItem(
+		context: IExecutePaginationFunctions,
 		request: RoutedRequest,
 	): Promise<INodeExecutionData[]> {
 		// Before anything is awaited: an operation that needs the whole list (Sync) learns from it which items came.
-		arrive(this, { context: this, request });
-		const node = this.getNode();
-		const itemIndex = this.getItemIndex();
+		arrive(context, { context, request });
+		const node = context.getNode();
+		const itemIndex = context.getItemIndex();
 		// Resource and operation take no expressions: the same for every item of the run.
 		const name = await shareWithinRun(
-			this,
+			context,
 			'operation',
 			async () =>
-				`${String(this.getNodeParameter('resource'))}:${String(this.getNodeParameter('operation'))}`,
+				`${String(context.getNodeParameter('resource'))}:${String(context.getNodeParameter('operation'))}`,
 		);
 		const found = operations.get(name);
 		if (!found)
 			throw new NodeOperationError(node, `The node has no operation ${name}`, { itemIndex });
 		const { resource, operation } = found;
 
-		const { source, limits } = requestScope(this, await zohoConnection(this), resource.record);
+		const { source, limits } = requestScope(
+			context,
+			await zohoConnection(context),
+			resource.record,
+			operation,
+		);
 
 		const send: SendRoutedRequest = async (changes?: Partial<IHttpRequestOptions>) => {
 			const routed = changes
 				? { ...request, options: { ...request.options, ...changes } }
 				: request;
+			// Zoho's scope for a request goes by its method (POST: CREATE, which covers invite and
+			// mark active or inactive; GET: READ; PUT: UPDATE; DELETE: DELETE).
+			const kind = String(routed.options.method ?? 'GET');
 			let items: INodeExecutionData[];
 			try {
-				items = await withinRateLimits(limits, async () => await this.makeRoutingRequest(routed));
+				items = await withinRateLimits(
+					{ ...limits, signal: callSignal(context, kind) },
+					async () => await context.makeRoutingRequest(routed),
+				);
 			} catch (error) {
-				throw requestFailedError(node, error, source.failure);
+				const failure = error instanceof RefusedWithinRun ? error.refusal : error;
+				if (isScopeRefusal(failure)) refuseWithinRun(context, kind, failure);
+				throw requestFailedError(node, failure, source.failure);
 			}
 			// The operations declare no postReceive, so n8n hands over Zoho's answer as it came.
 			return items.length === 1 ? items[0].json : items.map((item) => item.json);
 		};
 
-		const records = await runOperation(this, resource, operation, request, send, source);
+		const records = await runOperation(context, resource, operation, request, send, source);
 		return records.map((json) => ({
 			json: withoutUndefined(json),
 			pairedItem: { item: itemIndex },
 		}));
+	}
+
+	return async function runZohoRequest(
+		this: IExecutePaginationFunctions,
+		request: RoutedRequest,
+	): Promise<INodeExecutionData[]> {
+		// n8n has failed the node for another item: nothing more of this run is sent, nor reported.
+		if (runHasStopped(this)) return [];
+		try {
+			return await runItem(this, request);
+		} catch (error) {
+			if (runHasStopped(this)) return [];
+			itemFailed(this);
+			throw asNodeError(this.getNode(), error);
+		}
 	};
 }

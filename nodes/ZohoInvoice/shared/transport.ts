@@ -9,12 +9,13 @@ import type {
 
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
+import type { ZohoOperation } from './descriptions';
 import { isNoSuchRecord, quoted, readHttpFailure, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import type { Page } from './pagination';
 import { withinRateLimits } from './rateLimits';
 import type { RateLimitOptions } from './rateLimits';
-import { shareWithinRun } from './runScope';
+import { callSignal, shareWithinRun } from './runScope';
 import { ORGANIZATION_HEADER, ZOHO_LIMITS, apiBaseUrl } from './zoho';
 import type { ZohoPlan } from './zoho';
 
@@ -164,13 +165,14 @@ export async function listAllRecords(
 
 /**
  * Where a failure is reported and how the organization's limits apply, for
- * one request of one item: the same for routed requests (pipeline.ts) and the
- * ones made here.
+ * one request of one item: the same for routed requests (pipeline.ts, which
+ * names the operation and its scopes) and the ones made here.
  */
 export function requestScope(
 	context: ZohoContext,
 	connection: ZohoConnection,
 	noun: string,
+	operation?: ZohoOperation,
 ): { source: AnswerSource; limits: RateLimitOptions } {
 	const waitOut = connection.waitsOutRateLimits;
 	return {
@@ -181,14 +183,17 @@ export function requestScope(
 				noun,
 				itemIndex: itemIndexOf(context),
 				waitsOutRateLimits: waitOut,
+				credentialType: connection.credentialType,
+				operation: operation?.option.name,
+				scopes: operation?.scopes,
 			},
 		},
 		limits: {
 			organization: connection.organizationKey,
 			simultaneousCalls: connection.simultaneousCalls,
 			waitOut,
-			signal:
-				'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined,
+			// An item's calls leave the queue when its run stops (shared/runScope.ts) or the execution is cancelled.
+			signal: 'getItemIndex' in context ? callSignal(context) : undefined,
 		},
 	};
 }

@@ -75,16 +75,23 @@ export const TOKEN_HEADER_PREFIX = 'Zoho-oauthtoken';
 export const TOKEN_PATH = '/oauth/v2/token';
 export const AUTHORIZE_PATH = '/oauth/v2/auth';
 
-/** Users needs `settings` scopes: create (also invite, active, inactive), read, update, delete. */
-export const USERS_SCOPES = [
-	'ZohoInvoice.settings.CREATE',
-	'ZohoInvoice.settings.READ',
-	'ZohoInvoice.settings.UPDATE',
-	'ZohoInvoice.settings.DELETE',
-];
+/**
+ * The OAuth scopes of Zoho Invoice's Users API: CREATE also covers invite,
+ * mark active and mark inactive; READ covers list, get and the current user.
+ * ZohoInvoice.settings.ALL covers the four.
+ */
+export const USERS_SCOPES = {
+	create: 'ZohoInvoice.settings.CREATE',
+	read: 'ZohoInvoice.settings.READ',
+	update: 'ZohoInvoice.settings.UPDATE',
+	delete: 'ZohoInvoice.settings.DELETE',
+} as const;
 
-/** Zoho separates scopes with commas, not spaces. */
-export const USERS_SCOPE = USERS_SCOPES.join(',');
+/** What a Self Client's grant code should ask for: every Users scope, and any added later. */
+export const SETTINGS_ALL_SCOPE = 'ZohoInvoice.settings.ALL';
+
+/** What the OAuth2 credential asks for. Zoho separates scopes with commas, not spaces. */
+export const USERS_SCOPE = Object.values(USERS_SCOPES).join(',');
 
 /** The most a list endpoint returns per page. */
 export const MAX_PER_PAGE = 200;
@@ -105,13 +112,15 @@ export type ZohoPlan = keyof typeof ZOHO_LIMITS.simultaneousCalls;
 
 /**
  * Zoho's error codes the node acts on. Only `invalidUrl` is in Zoho's own
- * pages; the rate-limit codes are reported by other integrations (Zoho Books
- * and Inventory), so the node also goes by the HTTP status.
+ * pages; the others are reported by other integrations (Zoho Books and
+ * Inventory), so the node also goes by the HTTP status.
  */
 export const ZOHO_ERROR_CODES = {
 	invalidUrl: 5,
 	/** "User does not exist." (reported); a 404 in Zoho's JSON says the same. */
 	recordMissing: 1002,
+	/** "You are not authorized to perform this operation": the token lacks the operation's scope. */
+	notAuthorized: 57,
 	perMinuteLimit: 44,
 	dailyLimit: 45,
 	simultaneousLimit: 1070,

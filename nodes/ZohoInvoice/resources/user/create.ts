@@ -1,6 +1,7 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { ZohoOperation } from '../../shared/descriptions';
+import { USERS_SCOPES } from '../../shared/zoho';
 import { additionalFieldsWithRole } from './userRole';
 import { validateNewUser } from './userValidation';
 
@@ -45,4 +46,5 @@ export const create: ZohoOperation = {
 			user_id: (answer.user as IDataObject | undefined)?.user_id,
 		}),
 	},
+	scopes: [USERS_SCOPES.create],
 };

@@ -1,3 +1,4 @@
+import { USERS_SCOPES } from '../../shared/zoho';
 import { userAction } from './userAction';
 
 export const deleteUser = userAction({
@@ -7,4 +8,5 @@ export const deleteUser = userAction({
 	description: 'Remove a user from the organization',
 	method: 'DELETE',
 	pathAfterUser: '',
+	scope: USERS_SCOPES.delete,
 });

@@ -1,4 +1,5 @@
 import type { ZohoOperation } from '../../shared/descriptions';
+import { USERS_SCOPES } from '../../shared/zoho';
 import { USER_ID_PLACEHOLDER, userField } from './userField';
 
 export const get: ZohoOperation = {
@@ -11,4 +12,5 @@ export const get: ZohoOperation = {
 	},
 	fields: [userField],
 	output: { record: 'user' },
+	scopes: [USERS_SCOPES.read],
 };

@@ -1,4 +1,5 @@
 import type { ZohoOperation } from '../../shared/descriptions';
+import { USERS_SCOPES } from '../../shared/zoho';
 
 export const getAll: ZohoOperation = {
 	option: {
@@ -77,4 +78,5 @@ export const getAll: ZohoOperation = {
 	],
 	// The pipeline pages the list: per_page up to 200, page by page, up to Return All or Limit.
 	output: { list: 'users' },
+	scopes: [USERS_SCOPES.read],
 };

@@ -1,4 +1,5 @@
 import type { ZohoOperation } from '../../shared/descriptions';
+import { USERS_SCOPES } from '../../shared/zoho';
 
 export const getCurrent: ZohoOperation = {
 	option: {
@@ -10,4 +11,5 @@ export const getCurrent: ZohoOperation = {
 	},
 	fields: [],
 	output: { record: 'user' },
+	scopes: [USERS_SCOPES.read],
 };

@@ -1,3 +1,4 @@
+import { USERS_SCOPES } from '../../shared/zoho';
 import { userAction } from './userAction';
 
 export const invite = userAction({
@@ -7,4 +8,5 @@ export const invite = userAction({
 	description: 'Send the user their invitation email again',
 	method: 'POST',
 	pathAfterUser: '/invite',
+	scope: USERS_SCOPES.create,
 });

@@ -1,3 +1,4 @@
+import { USERS_SCOPES } from '../../shared/zoho';
 import { userAction } from './userAction';
 
 export const markActive = userAction({
@@ -7,4 +8,5 @@ export const markActive = userAction({
 	description: 'Let an inactive user sign in again',
 	method: 'POST',
 	pathAfterUser: '/active',
+	scope: USERS_SCOPES.create,
 });

@@ -1,3 +1,4 @@
+import { USERS_SCOPES } from '../../shared/zoho';
 import { userAction } from './userAction';
 
 export const markInactive = userAction({
@@ -7,4 +8,5 @@ export const markInactive = userAction({
 	description: 'Stop a user from signing in, keeping their records',
 	method: 'POST',
 	pathAfterUser: '/inactive',
+	scope: USERS_SCOPES.create,
 });

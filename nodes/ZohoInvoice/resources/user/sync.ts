@@ -4,7 +4,8 @@ import type { IDataObject, IExecutePaginationFunctions, INodeProperties } from '
 import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/descriptions';
 import { preview } from '../../shared/errors';
 import { booleanParameter, wholeNumberParameter } from '../../shared/parameters';
-import { arrivedItems, shareWithinRun } from '../../shared/runScope';
+import { USERS_SCOPES } from '../../shared/zoho';
+import { arrivedItems, itemsOfRun, runHasStopped, shareWithinRun } from '../../shared/runScope';
 import { emailField, nameField } from './create';
 import { planSync } from './syncPlan';
 import type { PersonStep, RemovalStep, RemoveMissing, SyncPerson, SyncPlan } from './syncPlan';
@@ -192,10 +193,7 @@ class SyncRun {
 		// Every item n8n could prepare has arrived before a timer fires (runScope.ts: arrive).
 		await sleep(0);
 		const arrived = arrivedItems<Arrival>(first);
-		// Execute Once hands the node the first item only; n8n's execute data still holds them all.
-		const total = first.getNode().executeOnce
-			? 1
-			: (first.getExecuteData().data?.main?.[0]?.length ?? arrived.size);
+		const total = itemsOfRun(first) ?? arrived.size;
 		const pauses = batchingPauses(first, total);
 		if (pauses > 0) {
 			// Refused once n8n has started every item: a refusal while it pauses would reach nobody.
@@ -209,11 +207,10 @@ class SyncRun {
 		const missing = Array.from({ length: total }, (_, index) => index).filter(
 			(index) => !arrived.has(index),
 		);
+		// Without On Error → Continue, n8n has failed the node for an item it could not prepare:
+		// nothing is sent, and nobody reads these answers.
+		if (runHasStopped(first)) return { nodeFailed: true };
 		if (missing.length && !first.continueOnFail()) {
-			// n8n prepares the items in order and, without On Error → Continue, stops at the first it
-			// cannot: the node has failed already, nothing is sent, and nobody reads these answers.
-			if (missing.every((index, position) => index === total - missing.length + position))
-				return { nodeFailed: true };
 			throw runRefused(
 				first,
 				`Sync did not get item ${itemList(missing)} of the list`,
@@ -545,4 +542,6 @@ export const sync: ZohoOperation = {
 		},
 	],
 	output: { run: syncPerson },
+	// The listing, then creates, updates, reactivations and removals (Mark Inactive is CREATE's).
+	scopes: [USERS_SCOPES.read, USERS_SCOPES.create, USERS_SCOPES.update, USERS_SCOPES.delete],
 };

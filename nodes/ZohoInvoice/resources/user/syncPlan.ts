@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { ListedUser } from './userDirectory';
+import { sameRole } from './userRole';
 
 /** One person of the list, as an input item gave them: the address trimmed, the role if given. */
 export interface SyncPerson {
@@ -40,11 +41,6 @@ export interface SyncPlan {
 	persons: Map<number, PersonStep>;
 	/** Active and invited users whose address is in no item: removed, or kept with the reason. */
 	removals: RemovalStep[];
-}
-
-/** Zoho's roles are one role in any case ("Admin" is "admin"). */
-export function sameRole(a: unknown, b: unknown): boolean {
-	return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
 }
 
 function stepFor(person: SyncPerson, matches: ListedUser[]): PersonStep {

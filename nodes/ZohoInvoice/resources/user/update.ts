@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from '
 
 import type { ZohoOperation } from '../../shared/descriptions';
 import { zohoRecord } from '../../shared/transport';
+import { USERS_SCOPES } from '../../shared/zoho';
 import { USER_ID_PLACEHOLDER, actedOnUser, resolveUser, userField } from './userField';
 import { userRoleField } from './userRole';
 import { checkUserFields } from './userValidation';
@@ -98,4 +99,5 @@ export const update: ZohoOperation = {
 		},
 	],
 	output: { message: actedOnUser },
+	scopes: [USERS_SCOPES.update],
 };

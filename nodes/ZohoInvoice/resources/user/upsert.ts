@@ -4,10 +4,11 @@ import type { IDataObject, IExecutePaginationFunctions } from 'n8n-workflow';
 import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/descriptions';
 import { booleanParameter } from '../../shared/parameters';
 import { shareWithinRun } from '../../shared/runScope';
+import { USERS_SCOPES } from '../../shared/zoho';
 import { emailField, nameField } from './create';
 import { userDirectory } from './userDirectory';
 import type { ListedUser } from './userDirectory';
-import { additionalFieldsWithRole } from './userRole';
+import { additionalFieldsWithRole, sameRole } from './userRole';
 import { validateNewUser } from './userValidation';
 
 type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[string] }>;
@@ -16,7 +17,7 @@ type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[strin
 function changesFor(user: ListedUser, wanted: IDataObject, reactivate: boolean): Changes {
 	const changes: Changes = {};
 	if (user.name !== wanted.name) changes.name = { from: user.name ?? null, to: wanted.name };
-	if (wanted.user_role !== undefined && user.user_role !== wanted.user_role) {
+	if (wanted.user_role !== undefined && !sameRole(user.user_role, wanted.user_role)) {
 		changes.user_role = { from: user.user_role ?? null, to: wanted.user_role };
 	}
 	if (reactivate && user.status === 'inactive') changes.status = { from: 'inactive', to: 'active' };
@@ -133,5 +134,7 @@ export const upsert: ZohoOperation = {
 			],
 		},
 	],
+	// The listing, then a create (or mark active) or an update.
+	scopes: [USERS_SCOPES.read, USERS_SCOPES.create, USERS_SCOPES.update],
 	output: { run: createOrUpdate },
 };

@@ -11,6 +11,8 @@ interface UserAction {
 	method: IHttpRequestMethods;
 	/** After `/users/{user_id}`, e.g. `/invite`. */
 	pathAfterUser: string;
+	/** The OAuth scope its request needs. */
+	scope: string;
 }
 
 /** Delete, Invite, Mark Active and Mark Inactive: one request on one user, answered with a message. */
@@ -21,6 +23,7 @@ export function userAction({
 	description,
 	method,
 	pathAfterUser,
+	scope,
 }: UserAction): ZohoOperation {
 	return {
 		option: {
@@ -32,5 +35,6 @@ export function userAction({
 		},
 		fields: [userField],
 		output: { message: actedOnUser },
+		scopes: [scope],
 	};
 }

@@ -28,3 +28,8 @@ export const additionalFieldsWithRole: INodeProperties = {
 	default: {},
 	options: [userRoleField],
 };
+
+/** Zoho's roles are one role in any case ("Admin" is "admin"): compared as Zoho does. */
+export function sameRole(listed: unknown, wanted: unknown): boolean {
+	return String(listed ?? '').toLowerCase() === String(wanted).toLowerCase();
+}

@@ -11,9 +11,10 @@ import {
 } from '../../../../nodes/ZohoInvoice/shared/descriptions';
 import type { ZohoResource } from '../../../../nodes/ZohoInvoice/shared/descriptions';
 import { zohoRequestPipeline } from '../../../../nodes/ZohoInvoice/shared/pipeline';
+import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
 import { runNode, runWorkflow } from '../../../helpers/engine';
 import { useSandbox } from '../../../helpers/sandbox';
-import { selfClientCredentials } from '../../../helpers/credentials';
+import { oauth2Credentials, selfClientCredentials } from '../../../helpers/credentials';
 
 const getUser = (value: string) => ({
 	resource: 'user',
@@ -62,7 +63,7 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 		expect(sandbox.apiRequests()).toHaveLength(1);
 	});
 
-	test('401 that a fresh token does not cure names the region and scopes', async () => {
+	test("Zoho's 'not authorized' that a fresh token does not cure names the scope, not the Region", async () => {
 		const { sandbox, credentials } = fixture;
 		sandbox.injectFault({
 			status: 401,
@@ -74,8 +75,21 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 		});
 		const error = await failure(runNode({ credentials, parameters: getUser('982000000554041') }));
 		expect(error.httpCode).toBe('401');
+		expect(error.description).toMatch(/^Get needs the scope ZohoInvoice\.settings\.READ/);
+		expect(error.description).not.toMatch(/Region/);
+	});
+
+	test('an invalid token that a fresh token does not cure names the Region', async () => {
+		const { sandbox, credentials } = fixture;
+		sandbox.injectFault({
+			status: 401,
+			body: JSON.stringify({ code: 14, message: 'Invalid OAuth token.' }),
+			times: 2,
+		});
+		const error = await failure(runNode({ credentials, parameters: getUser('982000000554041') }));
+		expect(error.httpCode).toBe('401');
+		expect(error.message).toBe('Invalid OAuth token.');
 		expect(error.description).toMatch(/Region/);
-		expect(error.description).toMatch(/scopes/);
 	});
 
 	test("an HTML error page says the answer did not come from Zoho's API", async () => {
@@ -109,6 +123,116 @@ describe('Every request: errors a person can act on, nothing lost', () => {
 		]);
 		expect(output[1].error?.message).toBe('User does not exist.');
 		expect(output[3].error?.message).toMatch(/not a Zoho user ID/);
+	});
+});
+
+describe('A token without the scope an operation needs: the message names it, and how to grant it', () => {
+	const WINDOW_MS = 100;
+	const fixture = useSandbox({ users: 5, limits: { windowMs: WINDOW_MS } });
+	beforeEach(() => configureRateLimits({ windowMs: WINDOW_MS }));
+	afterEach(() => configureRateLimits());
+	const SCOPES: Record<string, string> = {
+		create: 'ZohoInvoice.settings.CREATE',
+		read: 'ZohoInvoice.settings.READ',
+		update: 'ZohoInvoice.settings.UPDATE',
+		delete: 'ZohoInvoice.settings.DELETE',
+	};
+	const user = { __rl: true, mode: 'id', value: '982000000554042' };
+	const OPERATIONS: Array<[string, string, Record<string, unknown>, string]> = [
+		['Create', 'create', { name: 'Grace Hopper', email: 'grace@example.com' }, 'create'],
+		['Create or Update', 'upsert', { name: 'Grace Hopper', email: 'grace@example.com' }, 'create'],
+		['Delete', 'delete', { userId: user }, 'delete'],
+		['Get', 'get', { userId: user }, 'read'],
+		['Get Current User', 'getCurrent', {}, 'read'],
+		['Get Many', 'getAll', {}, 'read'],
+		['Invite', 'invite', { userId: user }, 'create'],
+		['Mark Active', 'markActive', { userId: user }, 'create'],
+		['Mark Inactive', 'markInactive', { userId: user }, 'create'],
+		[
+			'Update',
+			'update',
+			{ userId: user, updateFields: { name: 'User One', email: 'user1@zylker.org' } },
+			'update',
+		],
+	];
+
+	/** Every Users scope but the one the operation needs. */
+	const allBut = (needed: string) =>
+		Object.entries(SCOPES)
+			.filter(([access]) => access !== needed)
+			.map(([, scope]) => scope);
+
+	test.each(OPERATIONS)(
+		'%s with a Self Client granted every other scope',
+		async (name, operation, fields, needed) => {
+			const { sandbox, credentials } = fixture;
+			const refreshToken = sandbox.grantRefreshToken(sandbox.selfClient.clientId, allBut(needed));
+			credentials.set('zohoInvoiceApi', selfClientCredentials(sandbox, { refreshToken }));
+			const error = await failure(
+				runNode({ credentials, parameters: { resource: 'user', operation, ...fields } }),
+			);
+			expect(error.httpCode).toBe('401');
+			expect(error.description).toMatch(new RegExp(`^${name} needs the scope`));
+			expect(error.description).toContain(SCOPES[needed]);
+			expect(error.description).toMatch(/new grant code with scope ZohoInvoice\.settings\.ALL/);
+			expect(error.description).not.toMatch(/Connect my account/);
+		},
+	);
+
+	test('150 Mark Inactive items with On Error → Continue and an OAuth2 token that reads only: each item told, few refreshes', async () => {
+		const { sandbox, credentials } = fixture;
+		const readOnly = ['ZohoInvoice.settings.READ'];
+		credentials.set(
+			'zohoInvoiceOAuth2Api',
+			oauth2Credentials(sandbox, {
+				access_token: sandbox.issueAccessToken(readOnly),
+				refresh_token: sandbox.grantRefreshToken(sandbox.oauthClient.clientId, readOnly),
+				token_type: 'Bearer',
+			}),
+		);
+		const output = await runNode({
+			credentials,
+			authentication: 'oAuth2',
+			continueOnFail: true,
+			items: Array.from({ length: 150 }, () => ({})),
+			parameters: { resource: 'user', operation: 'markInactive', userId: user },
+		});
+		expect(output).toHaveLength(150);
+		for (const item of output) {
+			expect((item.error as NodeError | undefined)?.description).toMatch(
+				/^Mark Inactive needs the scope ZohoInvoice\.settings\.CREATE/,
+			);
+		}
+		// n8n refreshes an OAuth2 token on every 401 (the node cannot stop that): only the calls at
+		// Zoho when the first refusal came back are sent, and each costs n8n one refresh.
+		expect(sandbox.tokenRequests().length).toBeLessThanOrEqual(12);
+		expect(sandbox.apiRequests().length).toBeLessThanOrEqual(3 * 12);
+	}, 30_000);
+
+	test('Mark Inactive with an OAuth2 credential granted reading only: reconnect', async () => {
+		const { sandbox, credentials } = fixture;
+		const readOnly = ['ZohoInvoice.settings.READ'];
+		credentials.set(
+			'zohoInvoiceOAuth2Api',
+			oauth2Credentials(sandbox, {
+				access_token: sandbox.issueAccessToken(readOnly),
+				refresh_token: sandbox.grantRefreshToken(sandbox.oauthClient.clientId, readOnly),
+				token_type: 'Bearer',
+			}),
+		);
+		const error = await failure(
+			runNode({
+				credentials,
+				authentication: 'oAuth2',
+				parameters: { resource: 'user', operation: 'markInactive', userId: user },
+			}),
+		);
+		expect(error.httpCode).toBe('401');
+		expect(error.description).toMatch(
+			/^Mark Inactive needs the scope ZohoInvoice\.settings\.CREATE/,
+		);
+		expect(error.description).toMatch(/Connect my account/);
+		expect(error.description).not.toMatch(/grant code/);
 	});
 });
 
@@ -155,6 +279,7 @@ describe('A second resource is a folder and one line: the pipeline learns from t
 					{ displayName: 'Limit', name: 'limit', type: 'number', default: 50 },
 				],
 				output: { list: 'contacts' },
+				scopes: ['ZohoInvoice.contacts.READ'],
 			},
 		],
 		defaultOperation: undefined as never,

@@ -2,7 +2,7 @@ import { createRunExecutionData } from 'n8n-workflow';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { configureRateLimits } from '../../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { runNode } from '../../../../helpers/engine';
+import { runNode, runWorkflow } from '../../../../helpers/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
 import type { ReceivedRequest, ZohoSandbox } from '../../../../sandbox/server';
@@ -700,4 +700,70 @@ describe('User → Sync refuses a list n8n hands it in parts', () => {
 			expect(changesSent(sandbox).filter((line) => line.endsWith('/inactive'))).toEqual([]);
 		},
 	);
+});
+
+describe('User → Sync with Retry On Fail', () => {
+	const fixture = useSandbox({ users: 6 });
+	const RETRY = { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 };
+	const internalError = JSON.stringify({ code: 1000, message: 'Internal error' });
+
+	test('a listing that fails once is listed again on the retry, and the sync completes', async () => {
+		const { sandbox, credentials } = fixture;
+		sandbox.injectFault({
+			status: 500,
+			body: internalError,
+			match: (request) => request.method === 'GET',
+		});
+		const { items, error } = await runWorkflow({
+			credentials,
+			items: [0, 1, 2, 3, 4, 5].map(asListed),
+			parameters: sync(),
+			settings: RETRY,
+		});
+		expect(error).toBeUndefined();
+		expect(sandbox.apiRequests().map(line)).toEqual([
+			'GET /users',
+			'GET /users',
+			'POST /users/982000000554043/active',
+		]);
+		expect(items.map((item) => item.json.action)).toEqual([
+			'unchanged',
+			'unchanged',
+			'reactivated',
+			'unchanged',
+			'unchanged',
+			'unchanged',
+		]);
+	});
+
+	test('a create that fails once: the retry lists again, sends nothing twice, and removes the leaver', async () => {
+		const { sandbox, credentials } = fixture;
+		sandbox.injectFault({
+			status: 500,
+			body: internalError,
+			match: (request) => request.method === 'POST' && request.path.endsWith('/users'),
+		});
+		const { items, error } = await runWorkflow({
+			credentials,
+			items: [
+				asListed(0),
+				{ ...asListed(1), name: 'Renamed' },
+				asListed(2),
+				asListed(3),
+				asListed(4),
+				{ email: 'joiner@example.com', name: 'Joiner' },
+			],
+			parameters: sync(),
+			settings: RETRY,
+		});
+		expect(error).toBeUndefined();
+		const sent = sandbox.apiRequests().map(line);
+		expect(sent.filter((entry) => entry.startsWith('PUT'))).toHaveLength(1);
+		expect(sandbox.listUsers().filter((user) => user.email === 'joiner@example.com')).toHaveLength(
+			1,
+		);
+		expect(
+			items.map((item) => item.json).find((json) => json.email === 'user5@zylker.org'),
+		).toMatchObject({ action: 'deactivated' });
+	});
 });

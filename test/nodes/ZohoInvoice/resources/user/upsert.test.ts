@@ -67,6 +67,24 @@ describe('User → Create or Update', () => {
 		expect(sandbox.apiRequests().map((request) => request.method)).toEqual(['GET']);
 	});
 
+	test.each([
+		['Admin', 'user3@zylker.org', 'User 00003'],
+		['STAFF', 'user1@zylker.org', 'User 00001'],
+		['TimeSheetStaff', 'user2@zylker.org', 'User 00002'],
+	])(
+		'role %s for a user Zoho lists in lower case is the same role: nothing is sent',
+		async (role, email, name) => {
+			const { sandbox, credentials } = fixture;
+			const output = await runNode({
+				credentials,
+				items: [{ email, name, role }],
+				parameters: upsert(),
+			});
+			expect(output[0].json.action).toBe('unchanged');
+			expect(sandbox.apiRequests().map((request) => request.method)).toEqual(['GET']);
+		},
+	);
+
 	test('without a role, only the name is compared', async () => {
 		const { sandbox, credentials } = fixture;
 		const output = await runNode({
