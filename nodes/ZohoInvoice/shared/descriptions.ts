@@ -9,6 +9,8 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
+import { noteRoutedAnswerHeaders } from './transport';
+
 /** Sends the operation's routed request (with changes, if given) within the rate limits; resolves with Zoho's answer. */
 export type SendRoutedRequest = (changes?: Partial<IHttpRequestOptions>) => Promise<unknown>;
 
@@ -102,8 +104,9 @@ export function resourceProperties(resource: ZohoResource): INodeProperties[] {
 /**
  * The Resource selector. Its `paginate` sends every routed request of every
  * resource through the node's `requestOperations.pagination`, the pipeline
- * (shared/pipeline.ts): n8n's one hook around a routed request. It is always
- * shown, so no operation can miss it.
+ * (shared/pipeline.ts): n8n's one hook around a routed request. Its
+ * postReceive reads each answer's rate-limit headers (transport.ts). It is
+ * always shown, so no operation can miss either.
  */
 export function resourceSelector(resources: ZohoResource[]): INodeProperties {
 	const defaultResource = resources[0].value;
@@ -114,7 +117,7 @@ export function resourceSelector(resources: ZohoResource[]): INodeProperties {
 		noDataExpression: true,
 		options: resources.map(({ name, value }) => ({ name, value })),
 		default: defaultResource,
-		routing: { send: { paginate: true } },
+		routing: { send: { paginate: true }, output: { postReceive: [noteRoutedAnswerHeaders] } },
 	};
 }
 

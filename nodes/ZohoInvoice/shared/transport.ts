@@ -4,6 +4,8 @@ import type {
 	IExecuteSingleFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
 	IPollFunctions,
 } from 'n8n-workflow';
 
@@ -12,10 +14,10 @@ import type { AnswerSource } from './answers';
 import { quoted, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import type { Page } from './pagination';
-import { withinRateLimits } from './rateLimits';
+import { noteZohoAnswerHeaders, withinRateLimits } from './rateLimits';
 import type { RateLimitOptions } from './rateLimits';
 import { shareWithinRun } from './runScope';
-import { ORGANIZATION_HEADER, ZOHO_LIMITS, apiBaseUrl } from './zoho';
+import { ORGANIZATION_HEADER, ZOHO_LIMITS, apiBaseUrl, organizationKeyOf } from './zoho';
 import type { ZohoPlan } from './zoho';
 
 /** Every context the package sends requests from: routed items, the editor's pickers, the trigger. */
@@ -33,7 +35,7 @@ export interface ZohoConnection {
 	organizationId: string;
 	/** For messages: where the requests go. */
 	host: string;
-	/** One rate governor per organization: API base URL and organization id. */
+	/** One rate governor per organization: organizationKeyOf(API base URL, organization id). */
 	organizationKey: string;
 	simultaneousCalls: number;
 	/** Request Options → Wait Out Rate Limits (a node setting, read with the credential). */
@@ -70,7 +72,7 @@ async function readConnection(context: ZohoContext): Promise<ZohoConnection> {
 		apiUrl,
 		organizationId,
 		host: new URL(apiUrl).host,
-		organizationKey: `${apiUrl}\n${organizationId}`,
+		organizationKey: organizationKeyOf(apiUrl, organizationId),
 		simultaneousCalls: ZOHO_LIMITS.simultaneousCalls[plan],
 		waitsOutRateLimits: waitsOutRateLimits(context),
 	};
@@ -150,6 +152,18 @@ export async function listAllRecords(
 }
 
 /**
+ * Which run a request belongs to, for fairness between runs (rateLimits.ts).
+ * A routed item's run is the node's pass over its items: n8n gives every run
+ * of a node its own execute-data object (one per execution, node and run
+ * index, each pass of a loop included; runScope.ts). A list search and a poll
+ * have no execute data: each has its own context object.
+ */
+function runOf(context: ZohoContext): object {
+	const run = 'getExecuteData' in context ? context.getExecuteData() : undefined;
+	return run ?? context;
+}
+
+/**
  * Where a failure is reported and how the organization's limits apply, for
  * one request of one item: the same for routed requests (pipeline.ts) and the
  * ones made here.
@@ -174,6 +188,7 @@ export function requestScope(
 			organization: connection.organizationKey,
 			simultaneousCalls: connection.simultaneousCalls,
 			waitOut,
+			run: runOf(context),
 			signal:
 				'getExecutionCancelSignal' in context ? context.getExecutionCancelSignal() : undefined,
 		},
@@ -194,29 +209,44 @@ async function sendZohoRequest(
 	const { source, limits } = requestScope(context, connection, request.noun);
 	let response: { body: unknown };
 	try {
-		response = await withinRateLimits(
-			limits,
-			async () =>
-				await context.helpers.httpRequestWithAuthentication.call(
-					context,
-					connection.credentialType,
-					{
-						method: request.method,
-						baseURL: connection.apiUrl,
-						url: request.path,
-						qs: request.qs,
-						body: request.body,
-						headers: {
-							Accept: 'application/json',
-							[ORGANIZATION_HEADER]: connection.organizationId,
-						},
-						json: true,
-						returnFullResponse: true,
+		response = await withinRateLimits(limits, async () => {
+			const answer = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				connection.credentialType,
+				{
+					method: request.method,
+					baseURL: connection.apiUrl,
+					url: request.path,
+					qs: request.qs,
+					body: request.body,
+					headers: {
+						Accept: 'application/json',
+						[ORGANIZATION_HEADER]: connection.organizationId,
 					},
-				),
-		);
+					json: true,
+					returnFullResponse: true,
+				},
+			)) as IN8nHttpFullResponse;
+			noteZohoAnswerHeaders(connection.organizationKey, answer.headers);
+			return answer;
+		});
 	} catch (error) {
 		throw requestFailedError(source.node, error, source.failure);
 	}
 	return { envelope: successOf(response.body, source), source };
+}
+
+/**
+ * A postReceive for every routed request (the Resource selector declares it):
+ * n8n hands a postReceive function the full response on both n8n lines, the
+ * one place a declarative node sees a routed answer's headers. The items pass
+ * through as they came.
+ */
+export async function noteRoutedAnswerHeaders(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	noteZohoAnswerHeaders((await zohoConnection(this)).organizationKey, response.headers);
+	return items;
 }
