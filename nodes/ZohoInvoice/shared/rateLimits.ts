@@ -133,6 +133,9 @@ class OrganizationGovernor {
 	/** When each call of the current window finished: a call counts until it has surely reached Zoho. */
 	private readonly finishedAt: number[] = [];
 
+	/** When each single call of the current window started: the reserve grows with them. */
+	private readonly singleCallsAt: number[] = [];
+
 	/** The runs with calls waiting or in flight, in the order of their turns. */
 	private readonly runs = new Map<object, Run>();
 
@@ -365,6 +368,11 @@ class OrganizationGovernor {
 			// (X-Rate-Limit-Reset counts down to the daily reset: it is never this wait.)
 			pauseMs = Math.max(this.finishedAt[0] + settings.windowMs - now, settings.firstPauseMs);
 		} else pauseMs = Math.min(settings.firstPauseMs * 2 ** (this.backOffs - 1), settings.windowMs);
+		if (retryAfter === undefined && this.refusingSince !== undefined) {
+			// The node's own pauses end by the bound, so that the call made then settles the question.
+			const untilBound = this.refusingSince + settings.maxRefusingMs - now;
+			pauseMs = Math.min(pauseMs, Math.max(untilBound, settings.firstPauseMs));
+		}
 		this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
 		this.widening = 1;
 	}
@@ -411,6 +419,8 @@ class OrganizationGovernor {
 	private forgetOldCalls(now: number): void {
 		while (this.finishedAt.length && now - this.finishedAt[0] >= settings.windowMs)
 			this.finishedAt.shift();
+		while (this.singleCallsAt.length && now - this.singleCallsAt[0] >= settings.windowMs)
+			this.singleCallsAt.shift();
 	}
 
 	/** How many calls of the window leave it within `ms` from now. */
@@ -426,10 +436,11 @@ class OrganizationGovernor {
 		return run.inFlight + run.waiting.length <= 1;
 	}
 
+	/** Kept for single calls: a share of the window, and as many again as single calls came in it. */
 	private reserve(windowCap: number): number {
-		return windowCap < 2
-			? 0
-			: Math.min(Math.max(1, Math.round(windowCap * settings.reservedShare)), windowCap - 1);
+		if (windowCap < 2) return 0;
+		const share = Math.max(1, Math.round(windowCap * settings.reservedShare));
+		return Math.min(share + this.singleCallsAt.length, windowCap - 1);
 	}
 
 	/** May the run's next call start now? */
@@ -478,6 +489,7 @@ class OrganizationGovernor {
 			// Its turn is over: to the back of the line.
 			this.runs.delete(run.key);
 			this.runs.set(run.key, run);
+			if (run.waiting.length === 0 && run.inFlight === 1) this.singleCallsAt.push(now);
 			const probe = this.stopped !== undefined;
 			if (probe) this.probeInFlight = true;
 			waiter.resolve({ run, startedAt: now, probe });
