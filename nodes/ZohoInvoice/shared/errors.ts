@@ -149,7 +149,7 @@ export class RateLimitWaitExceeded extends Error {
 }
 
 /** "5 min", "24 h", "9 h 41 min", "1.5 s": how long, as a person says it. */
-export function duration(ms: number): string {
+function duration(ms: number): string {
 	const seconds = Math.max(ms, 0) / 1000;
 	if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;
 	if (seconds < 60) return `${Math.round(seconds)} s`;

@@ -21,9 +21,9 @@ import { ZOHO_LIMITS } from './zoho';
  *   search, a poll) take turns. A run with a single call (an editor click, the
  *   User list, a poll, an AI tool call) goes first, and a small share of each
  *   window and one simultaneous slot are kept for such calls: a bulk run may
- *   not take them, unless the window frees a slot soon enough anyway. So a
- *   single call is not queued behind a 1,000-item run, which still gets
- *   nearly the whole window.
+ *   not take them, unless the window frees a slot soon enough anyway, or all
+ *   its calls fit in the window now. So a single call is not queued behind a
+ *   1,000-item run, which still gets nearly the whole window.
  * - Adaptive. A 429 means someone else (another n8n process, another
  *   integration) uses the organization's limits too: the process lowers its
  *   own rate and concurrency (multiplicative decrease) and raises them again
@@ -84,16 +84,27 @@ const sleepUnlessAborted: (ms: number, signal: AbortSignal) => Promise<void> =
 	(n8nWorkflow as { sleepWithAbort?: (ms: number, signal: AbortSignal) => Promise<void> })
 		.sleepWithAbort ?? n8nWorkflow.sleep;
 
-/** What a per-window 429 leaves of the rate: someone new shares the limits, or the share is near. */
+/**
+ * How the pace adapts (measured at Zoho's numbers with two processes sharing an organization:
+ * test/nodes/ZohoInvoice/shared/rateLimits.processes.test.ts, and `npm run test:e2e:queue`).
+ * A per-window 429 leaves half the rate when someone new shares the limits (the rate had grown
+ * past 1.5 times where it was last cut), nine tenths when it was near that point.
+ */
 const RATE_CUT_NEW_SHARER = 0.5;
 const RATE_CUT_NEAR_LAST = 0.9;
-/** Within this factor of the rate where it was last cut, the rate is near the shared equilibrium. */
 const NEAR_LAST_CUT = 1.5;
+/** The rate never falls below a tenth of Zoho's: the circuit, not the pace, handles a Zoho refusing all. */
 const LEAST_RATE_SHARE = 0.1;
-/** What the rate grows by per window of successes, as a share of Zoho's rate: in general, and near the last cut. */
+/**
+ * Per window of successes the rate grows by a tenth of Zoho's rate, or by a hundredth for two
+ * windows after a cut near the shared point, so that refusals stay rare there.
+ */
 const RATE_INCREASE = 0.1;
 const RATE_INCREASE_NEAR = 0.01;
 const SLOW_WINDOWS = 2;
+
+/** A run with more calls than this in a window is not a single call, however it sends them. */
+const CALLS_OF_A_SINGLE_RUN = 5;
 
 /** However short Zoho's pauses, one request is refused this many times at most. */
 const MAX_REFUSALS = 20;
@@ -102,6 +113,8 @@ interface Run {
 	key: object;
 	waiting: Waiter[];
 	inFlight: number;
+	/** Seen with calls queued, all of which fitted in the window's free room: it is not paced. */
+	fitsWindow: boolean;
 }
 
 interface Waiter {
@@ -135,6 +148,9 @@ class OrganizationGovernor {
 
 	/** When each single call of the current window started: the reserve grows with them. */
 	private readonly singleCallsAt: number[] = [];
+
+	/** When each run's calls of the current window started (forgotten with the run). */
+	private readonly startsOfRun = new WeakMap<object, number[]>();
 
 	/** The runs with calls waiting or in flight, in the order of their turns. */
 	private readonly runs = new Map<object, Run>();
@@ -193,7 +209,7 @@ class OrganizationGovernor {
 		if (this.idle) this.startAfresh();
 		let run = this.runs.get(key);
 		if (!run) {
-			run = { key, waiting: [], inFlight: 0 };
+			run = { key, waiting: [], inFlight: 0, fitsWindow: false };
 			this.runs.set(key, run);
 		}
 		const queue = run.waiting;
@@ -431,9 +447,26 @@ class OrganizationGovernor {
 		return count;
 	}
 
-	/** A run whose only pending call this is: an editor click, a list search, a poll's page. */
-	private isSingle(run: Run): boolean {
-		return run.inFlight + run.waiting.length <= 1;
+	private startsOf(run: Run, now: number): number[] {
+		let starts = this.startsOfRun.get(run.key);
+		if (!starts) {
+			starts = [];
+			this.startsOfRun.set(run.key, starts);
+		}
+		while (starts.length && now - starts[0] >= settings.windowMs) starts.shift();
+		return starts;
+	}
+
+	/**
+	 * A run whose only pending call this is, and one of its first few in the window: an editor
+	 * click, a list search, a poll's page. (A run whose items n8n prepares more slowly than Zoho
+	 * answers them also has one call pending at a time: its count in the window tells it apart.)
+	 */
+	private isSingle(run: Run, now: number): boolean {
+		return (
+			run.inFlight + run.waiting.length <= 1 &&
+			this.startsOf(run, now).length < CALLS_OF_A_SINGLE_RUN
+		);
 	}
 
 	/** Kept for single calls: a share of the window, and as many again as single calls came in it. */
@@ -455,12 +488,14 @@ class OrganizationGovernor {
 		const windowCap = Math.floor(this.rate);
 		const used = this.inFlight + this.finishedAt.length;
 		if (used >= windowCap) return false;
-		if (this.isSingle(run)) return true;
+		if (this.isSingle(run, now)) return true;
 		// A run with more calls pending leaves one slot free, and a share of the window as the
 		// window will be a moment from now (what frees by then is as good as free for a single
-		// call); unless all its calls fit in the window now, so that it is not paced at all.
+		// call); unless its queued calls all fit in the window, so that it is not paced at all.
+		// (One call queued at a time says nothing: n8n may be preparing the items one by one.)
 		if (slots >= 2 && this.inFlight >= slots - 1) return false;
-		if (run.waiting.length <= windowCap - used) return true;
+		if (run.waiting.length >= 2) run.fitsWindow = run.waiting.length <= windowCap - used;
+		if (run.fitsWindow) return true;
 		const leaving = this.leavingWithin(now, settings.singleCallWaitMs);
 		return used + 1 - leaving <= windowCap - this.reserve(windowCap);
 	}
@@ -470,7 +505,7 @@ class OrganizationGovernor {
 		let bulk: Run | undefined;
 		for (const run of this.runs.values()) {
 			if (run.waiting.length === 0) continue;
-			if (this.isSingle(run)) {
+			if (this.isSingle(run, now)) {
 				if (this.admits(run, now)) return run;
 			} else if (!bulk && this.admits(run, now)) bulk = run;
 		}
@@ -482,6 +517,8 @@ class OrganizationGovernor {
 		const now = Date.now();
 		this.forgetOldCalls(now);
 		for (let run = this.nextRun(now); run; run = this.nextRun(now)) {
+			if (this.isSingle(run, now)) this.singleCallsAt.push(now);
+			this.startsOf(run, now).push(now);
 			const waiter = run.waiting.shift()!;
 			this.unwatch(waiter);
 			run.inFlight += 1;
@@ -489,7 +526,6 @@ class OrganizationGovernor {
 			// Its turn is over: to the back of the line.
 			this.runs.delete(run.key);
 			this.runs.set(run.key, run);
-			if (run.waiting.length === 0 && run.inFlight === 1) this.singleCallsAt.push(now);
 			const probe = this.stopped !== undefined;
 			if (probe) this.probeInFlight = true;
 			waiter.resolve({ run, startedAt: now, probe });

@@ -85,6 +85,22 @@ describe("Fair between runs, at Zoho's real numbers (60 s window, 100 calls, 10 
 		expect(zoho.refused()).toBe(0);
 	});
 
+	test('a run sending one call at a time (n8n preparing items more slowly than Zoho answers) does not eat the reserve kept for single calls', async () => {
+		const zoho = new ClockedZoho();
+		const bulk = bulkRun(zoho);
+		const oneAtATime = {};
+		let stop = false;
+		const trickling = (async () => {
+			while (!stop) await call(zoho, oneAtATime);
+		})();
+		await jest.advanceTimersByTimeAsync(30_000);
+		const single = singleCallWait(zoho);
+		expect(await advanceUntil(single, 5 * MINUTE)).toBe(true);
+		expect(await single).toBeLessThanOrEqual(2_000);
+		stop = true;
+		expect(await advanceUntil(Promise.all([bulk.done, trickling]), 20 * MINUTE)).toBe(true);
+	});
+
 	test('two bulk runs at once share the organization turn by turn: both finish in about the time of their calls together', async () => {
 		const zoho = new ClockedZoho();
 		const first = bulkRun(zoho, 300);
