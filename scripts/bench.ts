@@ -612,13 +612,14 @@ async function processes(): Promise<void> {
 		configureRateLimits({ windowMs: WINDOW_MS });
 		second.configure({ windowMs: WINDOW_MS });
 		const { sandbox, credentials } = await limitedSandbox({}, 30);
-		const started = Date.now();
 		await Promise.all(
 			Array.from({ length: 40 }, (_, index) =>
 				execution(credentials, processCount === 2 && index % 2 ? second.nodeType : undefined),
 			),
 		);
-		const ms = Date.now() - started;
+		// Zoho's view, first call in to last call out: n8n's preparing the runs is not pacing.
+		const log = sandbox.apiRequests();
+		const ms = Math.max(...log.map((request) => request.answeredAt ?? 0)) - log[0].receivedAt;
 		const refused = sandbox.limits.refusals();
 		const calls = sandbox.apiRequests().length - refused;
 		const target =
@@ -627,8 +628,8 @@ async function processes(): Promise<void> {
 		row(
 			'n8n processes',
 			processCount === 1
-				? 'one process alone, 40 executions (240 calls): 429s, elapsed against the true floor'
-				: 'two processes (each its own governors), 20 executions each (240 calls): 429s, elapsed against the true floor',
+				? "one process alone, 40 executions (240 calls): 429s, Zoho's view (first call in to last out) against the true floor"
+				: "two processes (each its own governors), 20 executions each (240 calls): 429s, Zoho's view against the true floor",
 			`${refused} 429s (${((refused / 240) * 100).toFixed(0)}% of 240), ${ms} ms = ${(ms / trueFloor).toFixed(2)} × true floor`,
 			`${ok ? 'OK' : 'OVER'} (target ${processCount === 1 ? '0 429s' : '≤ 48 429s (20%)'}, ≤ ${target.ratio}×)`,
 		);

@@ -496,8 +496,17 @@ class OrganizationGovernor {
 		if (slots >= 2 && this.inFlight >= slots - 1) return false;
 		if (run.waiting.length >= 2) run.fitsWindow = run.waiting.length <= windowCap - used;
 		if (run.fitsWindow) return true;
+		// A run sending one call at a time spreads its calls over the window, so the window keeps
+		// freeing slots for single calls: alone, it may use the reserve (a long listing, a poll).
+		if (run.inFlight === 0 && run.waiting.length === 1 && !this.othersWaiting(run)) return true;
 		const leaving = this.leavingWithin(now, settings.singleCallWaitMs);
 		return used + 1 - leaving <= windowCap - this.reserve(windowCap);
+	}
+
+	private othersWaiting(run: Run): boolean {
+		for (const other of this.runs.values())
+			if (other !== run && other.waiting.length > 0) return true;
+		return false;
 	}
 
 	/** Whose turn it is: runs with a single call first, then the others, each in turn. */

@@ -101,6 +101,22 @@ describe("Fair between runs, at Zoho's real numbers (60 s window, 100 calls, 10 
 		expect(await advanceUntil(Promise.all([bulk.done, trickling]), 20 * MINUTE)).toBe(true);
 	});
 
+	test('a listing of 95 pages alone (a poll of 19,000 users), one page after another, is not held back by the reserve; a single call beside it is still answered at once', async () => {
+		const zoho = new ClockedZoho();
+		const listing = {};
+		const started = Date.now();
+		const pages = (async () => {
+			for (let page = 0; page < 95; page++) await call(zoho, listing);
+		})();
+		await jest.advanceTimersByTimeAsync(25_000);
+		const single = singleCallWait(zoho);
+		expect(await advanceUntil(Promise.all([pages, single]), 5 * MINUTE)).toBe(true);
+		expect(await single).toBeLessThanOrEqual(2_000);
+		// 96 calls in Zoho's 100 a minute: the pages of 300 ms each, one after another, and the single call.
+		expect(Date.now() - started).toBeLessThanOrEqual(95 * 300 + 1_000);
+		expect(zoho.refused()).toBe(0);
+	});
+
 	test('two bulk runs at once share the organization turn by turn: both finish in about the time of their calls together', async () => {
 		const zoho = new ClockedZoho();
 		const first = bulkRun(zoho, 300);
