@@ -328,3 +328,71 @@ describe('Zoho sandbox', () => {
 		await expect(api('/users')).rejects.toThrow();
 	});
 });
+
+describe("Zoho sandbox: what Zoho's limits are reported to send", () => {
+	async function started(limits: ConstructorParameters<typeof ZohoSandbox>[0]) {
+		const sandbox = await ZohoSandbox.start(limits);
+		const token = sandbox.issueAccessToken();
+		const me = () =>
+			fetch(`${sandbox.apiUrl}/users/me`, {
+				headers: {
+					Authorization: `Zoho-oauthtoken ${token}`,
+					'X-com-zoho-invoice-organizationid': sandbox.organizationId,
+				},
+			});
+		return { sandbox, me };
+	}
+
+	test("X-Rate-Limit-* on every answer: the daily quota, what is left, seconds to the day's end", async () => {
+		const { sandbox, me } = await started({ limits: { daily: 2, rateLimitHeaders: true } });
+		try {
+			const answers = [await me(), await me(), await me()];
+			expect(answers.map((answer) => answer.status)).toEqual([200, 200, 429]);
+			expect(answers.map((answer) => answer.headers.get('x-rate-limit-remaining'))).toEqual([
+				'1',
+				'0',
+				'0',
+			]);
+			expect(answers[0].headers.get('x-rate-limit-limit')).toBe('2');
+			const reset = Number(answers[0].headers.get('x-rate-limit-reset'));
+			expect(reset).toBeGreaterThan(0);
+			expect(reset).toBeLessThanOrEqual(24 * 60 * 60);
+			expect((await readJson(answers[2])).code).toBe(45);
+		} finally {
+			await sandbox.stop();
+		}
+	});
+
+	test('no such headers unless asked for', async () => {
+		const { sandbox, me } = await started({ limits: { daily: 2 } });
+		try {
+			expect((await me()).headers.get('x-rate-limit-remaining')).toBeNull();
+		} finally {
+			await sandbox.stop();
+		}
+	});
+
+	test('refuses everything, with Retry-After when told to', async () => {
+		const { sandbox, me } = await started({ limits: { refuseAll: true, retryAfterSeconds: 60 } });
+		try {
+			const answer = await me();
+			expect(answer.status).toBe(429);
+			expect(answer.headers.get('retry-after')).toBe('60');
+			expect((await readJson(answer)).message).toMatch(/per minute/);
+			expect(sandbox.limits.refusals()).toBe(1);
+		} finally {
+			await sandbox.stop();
+		}
+	});
+
+	test("listens on every address when told to ('::'), reached on loopback", async () => {
+		const { sandbox } = await started({ host: '::' });
+		try {
+			const port = new URL(sandbox.url).port;
+			for (const host of ['127.0.0.1', '[::1]'])
+				expect((await fetch(`http://${host}:${port}/invoice/v3/users`)).status).toBe(401);
+		} finally {
+			await sandbox.stop();
+		}
+	});
+});

@@ -225,7 +225,9 @@ export class ZohoSandbox {
 			socket.on('close', () => this.sockets.delete(socket));
 		});
 		await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
-		this.baseUrl = `http://${host}:${(this.server.address() as AddressInfo).port}`;
+		// Listening on every address ('::' or '0.0.0.0'): reached on loopback.
+		const reachable = host === '::' ? '[::1]' : host === '0.0.0.0' ? '127.0.0.1' : host;
+		this.baseUrl = `http://${reachable}:${(this.server.address() as AddressInfo).port}`;
 	}
 
 	private async read(request: http.IncomingMessage): Promise<ReceivedRequest> {
@@ -292,7 +294,10 @@ export class ZohoSandbox {
 			}
 			const answer = await this.answerApi(received);
 			if (!response.destroyed) {
-				response.writeHead(answer.status, { 'Content-Type': 'application/json;charset=UTF-8' });
+				response.writeHead(answer.status, {
+					'Content-Type': 'application/json;charset=UTF-8',
+					...answer.headers,
+				});
 				response.end(JSON.stringify(answer.body));
 			}
 		} finally {
@@ -340,7 +345,9 @@ export class ZohoSandbox {
 	}
 
 	/** In Zoho's order, as far as it shows: token, organization, limits, then the endpoint and its scope. */
-	private async answerApi(request: ReceivedRequest): Promise<ApiAnswer> {
+	private async answerApi(
+		request: ReceivedRequest,
+	): Promise<ApiAnswer & { headers?: Record<string, string> }> {
 		const refuse = (status: number, error: Parameters<typeof errorBody>[0]): ApiAnswer => ({
 			status,
 			body: errorBody(error),
@@ -359,8 +366,8 @@ export class ZohoSandbox {
 		if (!organizationId) return refuse(400, ZOHO_ERRORS.missingOrganization);
 		if (organizationId !== this.organizationId) return refuse(403, ZOHO_ERRORS.noOrganization);
 
-		const { refusal, finished } = this.limits.admit();
-		if (refusal) return refuse(429, refusal);
+		const { refusal, headers, finished } = this.limits.admit();
+		if (refusal) return { ...refuse(429, refusal), headers };
 		try {
 			if (this.options.latencyMs) await wait(this.options.latencyMs);
 			const found = findRoute(request.method, request.path.slice(API_PREFIX.length));
@@ -373,12 +380,13 @@ export class ZohoSandbox {
 			];
 			if (!grant.scopes.some((scope) => allowed.includes(scope)))
 				return refuse(401, ZOHO_ERRORS.notAuthorized);
-			return found.route.handle(this.users, {
+			const answer = found.route.handle(this.users, {
 				query: request.query,
 				json: request.json,
 				contentType: String(request.headers['content-type'] ?? ''),
 				userId: found.userId,
 			});
+			return { ...answer, headers };
 		} finally {
 			finished();
 		}

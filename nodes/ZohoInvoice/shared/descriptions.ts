@@ -10,6 +10,7 @@ import type {
 } from 'n8n-workflow';
 
 import { enterRunPreSend, withPreSendsWithinRun } from './runScope';
+import { noteRoutedAnswerHeaders } from './transport';
 
 /** Sends the operation's routed request (with changes, if given) within the rate limits; resolves with Zoho's answer. */
 export type SendRoutedRequest = (changes?: Partial<IHttpRequestOptions>) => Promise<unknown>;
@@ -112,7 +113,8 @@ export function resourceProperties(resource: ZohoResource): INodeProperties[] {
  * resource through the node's `requestOperations.pagination`, the pipeline
  * (shared/pipeline.ts): n8n's one hook around a routed request. Its preSend
  * is every item's first (n8n reads the parameters in order), called while n8n
- * prepares the item: the item enters its run (shared/runScope.ts). It is
+ * prepares the item: the item enters its run (shared/runScope.ts).
+ * Its postReceive reads each answer's rate-limit headers (transport.ts). It is
  * always shown, so no operation can miss either.
  */
 export function resourceSelector(resources: ZohoResource[]): INodeProperties {
@@ -124,7 +126,10 @@ export function resourceSelector(resources: ZohoResource[]): INodeProperties {
 		noDataExpression: true,
 		options: resources.map(({ name, value }) => ({ name, value })),
 		default: defaultResource,
-		routing: { send: { paginate: true, preSend: [enterRunPreSend] } },
+		routing: {
+			send: { paginate: true, preSend: [enterRunPreSend] },
+			output: { postReceive: [noteRoutedAnswerHeaders] },
+		},
 	};
 }
 

@@ -1,7 +1,13 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
-import { SETTINGS_ALL_SCOPE, USERS_SCOPES, ZOHO_ERROR_CODES } from './zoho';
+import {
+	RATE_LIMIT_HEADERS,
+	SETTINGS_ALL_SCOPE,
+	USERS_SCOPES,
+	ZOHO_ERROR_CODES,
+	ZOHO_LIMITS,
+} from './zoho';
 
 /**
  * What went wrong, as plain values. Never the HTTP error itself: that one
@@ -98,40 +104,112 @@ export function isScopeRefusal(error: unknown): boolean {
 	return asRecord(readHttpFailure(error).body)?.code === ZOHO_ERROR_CODES.notAuthorized;
 }
 
-/** A 429 the node waited out for as long as it may, and Zoho still sent. */
-export class RateLimitWaitExceeded extends Error {
-	constructor(
-		readonly failure: ZohoFailure,
-		readonly waitedMs: number,
-	) {
-		super('Zoho still refused the request after the node waited out its rate limit');
-	}
-}
-
 export type RateLimitKind = 'daily' | 'perWindow' | 'simultaneous';
 
-/** Which of Zoho's limits a failure hit, if any: by Zoho's code where it sends one, else by status. */
-export function rateLimitOf(failure: ZohoFailure): RateLimitKind | undefined {
-	const body = asRecord(failure.body);
-	const code = body?.code;
-	const text = typeof body?.message === 'string' ? body.message : '';
-	if (
-		code === ZOHO_ERROR_CODES.dailyLimit ||
-		(failure.status === 429 && /\bday\b|daily/i.test(text))
-	)
-		return 'daily';
-	if (
-		code === ZOHO_ERROR_CODES.simultaneousLimit ||
-		(failure.status === 429 && /concurren|simultaneous/i.test(text))
-	) {
-		return 'simultaneous';
-	}
-	if (code === ZOHO_ERROR_CODES.perMinuteLimit || failure.status === 429) return 'perWindow';
+export interface RateLimitReading {
+	kind: RateLimitKind;
+	/** False when only Zoho's code says so (45 is reported both ways): the node confirms it first. */
+	certain: boolean;
+}
+
+/** What Zoho's X-Rate-Limit-* headers say of the daily quota, when it sends them (zoho.ts). */
+export interface DailyQuota {
+	limit: number;
+	remaining: number;
+	/** Seconds until the quota resets; reported untrustworthy when 0. */
+	resetsInSeconds?: number;
+}
+
+export function dailyQuotaOf(headers: Record<string, unknown> | undefined): DailyQuota | undefined {
+	const header = (name: string) => {
+		const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
+		const text = String(entry?.[1] ?? '').trim();
+		return /^\d+$/.test(text) ? Number(text) : undefined;
+	};
+	const limit = header(RATE_LIMIT_HEADERS.dailyQuota);
+	const remaining = header(RATE_LIMIT_HEADERS.remainingToday);
+	if (limit === undefined || remaining === undefined) return undefined;
+	const reset = header(RATE_LIMIT_HEADERS.secondsUntilReset);
+	return { limit, remaining, resetsInSeconds: reset ? reset : undefined };
+}
+
+/** Which limit Zoho's message names, if it names one. */
+function limitNamedBy(message: string): RateLimitKind | undefined {
+	if (/\bminutes?\b/i.test(message)) return 'perWindow';
+	if (/\bdays?\b|\bdaily\b/i.test(message)) return 'daily';
+	if (/concurren|simultaneous/i.test(message)) return 'simultaneous';
 	return undefined;
 }
 
-const DAILY_QUOTA_GUIDANCE =
-	"The organization's daily API quota is used up: Zoho allows each organization a number of API calls a day by plan (1,000 on Free), shared by every integration of the organization, and resets it daily. Nothing more can be done through the API until then; upgrade the Zoho plan for a larger quota.";
+const RATE_LIMIT_CODES = new Set<unknown>([
+	ZOHO_ERROR_CODES.perMinuteLimit,
+	ZOHO_ERROR_CODES.dailyLimit,
+	ZOHO_ERROR_CODES.simultaneousLimit,
+]);
+
+/**
+ * Which of Zoho's limits a failure hit, if any. Zoho's codes are reported
+ * inconsistently (zoho.ts), so the message decides first; then the quota
+ * headers, when Zoho sends them; the code only when neither says anything,
+ * and 45 alone is only a suspicion of the daily quota.
+ */
+export function rateLimitOf(failure: ZohoFailure): RateLimitReading | undefined {
+	const body = asRecord(failure.body);
+	if (failure.status !== 429 && !RATE_LIMIT_CODES.has(body?.code)) return undefined;
+	const named = limitNamedBy(typeof body?.message === 'string' ? body.message : '');
+	if (named) return { kind: named, certain: true };
+	const quota = dailyQuotaOf(failure.headers);
+	if (quota && quota.remaining === 0) return { kind: 'daily', certain: true };
+	if (body?.code === ZOHO_ERROR_CODES.simultaneousLimit)
+		return { kind: 'simultaneous', certain: true };
+	if (body?.code === ZOHO_ERROR_CODES.dailyLimit && !quota)
+		return { kind: 'daily', certain: false };
+	return { kind: 'perWindow', certain: true };
+}
+
+function isDailyQuota(failure: ZohoFailure): boolean {
+	const reading = rateLimitOf(failure);
+	return reading?.kind === 'daily' && reading.certain;
+}
+
+/** Why the node stopped waiting for Zoho's limits; every call of the organization then fails at once. */
+export type GaveUp =
+	/** Zoho refused every call of the organization for this long: the circuit is open. */
+	| { reason: 'refusing'; refusedForMs: number; nextProbeInMs: number }
+	/** Zoho's Retry-After asked for longer than the node waits. */
+	| { reason: 'retryAfter'; retryAfterMs: number; maxWaitMs: number }
+	/** The daily quota is used up (Zoho said so, or its X-Rate-Limit-Remaining was 0). */
+	| { reason: 'dailyQuota'; quota?: DailyQuota }
+	/** This one request was refused this many times. */
+	| { reason: 'refusedTooOften'; refusals: number };
+
+/** The node stopped waiting out Zoho's limits for one of the reasons above. */
+export class RateLimitWaitExceeded extends Error {
+	constructor(
+		readonly failure: ZohoFailure,
+		readonly gaveUp: GaveUp,
+	) {
+		super(`The node stopped waiting out Zoho's rate limits (${gaveUp.reason})`);
+	}
+}
+
+/** "5 min", "24 h", "9 h 41 min", "1.5 s": how long, as a person says it. */
+function duration(ms: number): string {
+	const seconds = Math.max(ms, 0) / 1000;
+	if (seconds < 10) return `${Math.round(seconds * 10) / 10} s`;
+	if (seconds < 60) return `${Math.round(seconds)} s`;
+	const minutes = Math.floor(seconds / 60);
+	if (minutes < 60) {
+		const rest = Math.round(seconds - minutes * 60);
+		return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+	}
+	const hours = Math.floor(minutes / 60);
+	return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+}
+
+const DAILY_QUOTA_GUIDANCE = `The organization's daily API quota is used up: Zoho allows each organization a number of API calls a day by plan (${ZOHO_LIMITS.dailyCallsOnFree.toLocaleString('en-US')} on Free), shared by every integration of the organization, and resets it daily. Nothing more can be done through the API until then; upgrade the Zoho plan for a larger quota.`;
+
+const DAILY_QUOTA_MESSAGE = "Zoho Invoice's daily API quota for this organization is used up";
 
 /** "A, B and C". */
 function listed(items: readonly string[]): string {
@@ -167,9 +245,8 @@ function guidance(failure: ZohoFailure, context: FailureContext): string {
 	if (asRecord(failure.body)?.code === ZOHO_ERROR_CODES.invalidUrl) {
 		return `Zoho does not know this address (${host}). Check the credential's Region, or its API URL if it is Custom: it must end in /invoice/v3.`;
 	}
-	const rateLimit = rateLimitOf(failure);
-	if (rateLimit === 'daily') return DAILY_QUOTA_GUIDANCE;
-	if (rateLimit) {
+	if (isDailyQuota(failure)) return DAILY_QUOTA_GUIDANCE;
+	if (rateLimitOf(failure)) {
 		return context.waitsOutRateLimits === false
 			? 'Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). Turn on Request Options → Wait Out Rate Limits (the default) and the node paces itself and waits when Zoho says to.'
 			: 'Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). The node paces itself, but other integrations or n8n processes share the same limits: run again later.';
@@ -257,14 +334,59 @@ function messageAndDescription(
 		};
 	}
 	const zohoCode = typeof body.code === 'number' ? body.code : undefined;
-	const message =
-		rateLimitOf(failure) === 'daily'
-			? "Zoho Invoice's daily API quota for this organization is used up"
-			: typeof body.message === 'string'
-				? body.message
-				: `Zoho answered HTTP ${failure.status}`;
+	const message = isDailyQuota(failure)
+		? DAILY_QUOTA_MESSAGE
+		: typeof body.message === 'string'
+			? body.message
+			: `Zoho answered HTTP ${failure.status}`;
 	const codeText = zohoCode !== undefined ? ` (Zoho error code ${zohoCode})` : '';
 	return { message, description: `${guidance(failure, context)}${codeText}`.trim() };
+}
+
+/** What Zoho last said, for a message about its refusals: its words and code, or its status. */
+function zohoSaid(failure: ZohoFailure): string {
+	const body = asRecord(failure.body);
+	const code = typeof body?.code === 'number' ? ` (Zoho error code ${body.code})` : '';
+	if (typeof body?.message === 'string')
+		return `Zoho last said: "${preview(body.message)}"${code}.`;
+	return failure.status !== undefined ? `Zoho last answered HTTP ${failure.status}${code}.` : '';
+}
+
+/** Why the governor gave up, in words: what happened and what to do. */
+function gaveUpMessage(
+	error: RateLimitWaitExceeded,
+	context: FailureContext,
+): { message: string; description: string } {
+	const { failure, gaveUp } = error;
+	const limits = guidance(failure, context) || guidance({ status: 429 }, context);
+	switch (gaveUp.reason) {
+		case 'refusing':
+			return {
+				message: `Zoho has refused every call of this organization for ${duration(gaveUp.refusedForMs)}`,
+				description: `${zohoSaid(failure)} ${limits} So that no run waits without end, the node stopped sending this organization's calls: they fail at once, and the first call after ${duration(gaveUp.nextProbeInMs)} asks Zoho again.`,
+			};
+		case 'retryAfter':
+			return {
+				message: `Zoho asked to wait ${duration(gaveUp.retryAfterMs)} before the next call, longer than the node waits (${duration(gaveUp.maxWaitMs)})`,
+				description: `${zohoSaid(failure)} ${limits} Every waiting call of this organization failed at once, unsent.`,
+			};
+		case 'dailyQuota': {
+			const { quota } = gaveUp;
+			const said = quota
+				? ` Zoho's X-Rate-Limit-Remaining said ${quota.remaining} of ${quota.limit.toLocaleString('en-US')} calls are left today${quota.resetsInSeconds ? `; it resets in about ${duration(quota.resetsInSeconds * 1000)}` : ''}.`
+				: '';
+			const code = asRecord(failure.body)?.code;
+			return {
+				message: DAILY_QUOTA_MESSAGE,
+				description: `${DAILY_QUOTA_GUIDANCE}${said}${typeof code === 'number' ? ` (Zoho error code ${code})` : ''}`,
+			};
+		}
+		case 'refusedTooOften':
+			return {
+				message: `Zoho still answered "too many requests" after ${gaveUp.refusals} tries of this request`,
+				description: `${zohoSaid(failure)} ${limits}`,
+			};
+	}
 }
 
 /** A failed request (what n8n's HTTP layer or the rate governor threw) as a NodeApiError. */
@@ -274,11 +396,7 @@ export function requestFailedError(
 	context: FailureContext,
 ): NodeApiError {
 	if (error instanceof RateLimitWaitExceeded) {
-		const seconds = Math.round(error.waitedMs / 1000);
-		return zohoApiError(node, error.failure, context, {
-			message: `Zoho still answered "too many requests" after the node waited ${seconds} s for its rate limit`,
-			description: `${guidance(error.failure, context)} The node waits at most a few minutes per request, so a run is never stuck.`,
-		});
+		return zohoApiError(node, error.failure, context, gaveUpMessage(error, context));
 	}
 	return zohoApiError(node, readHttpFailure(error), context);
 }

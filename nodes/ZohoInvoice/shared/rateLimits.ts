@@ -1,7 +1,13 @@
-import { sleep } from 'n8n-workflow';
+import * as n8nWorkflow from 'n8n-workflow';
 
-import { RateLimitWaitExceeded, readHttpFailure, rateLimitOf } from './errors';
-import type { RateLimitKind, ZohoFailure } from './errors';
+import {
+	RateLimitWaitExceeded,
+	asRecord,
+	dailyQuotaOf,
+	readHttpFailure,
+	rateLimitOf,
+} from './errors';
+import type { GaveUp, RateLimitReading, ZohoFailure } from './errors';
 import { ZOHO_LIMITS } from './zoho';
 
 /**
@@ -9,40 +15,127 @@ import { ZOHO_LIMITS } from './zoho';
  * per rolling minute and a daily quota, and n8n starts every item of a
  * declarative node at once: 1,000 items would be 1,000 simultaneous calls.
  * One governor per organization, for the whole n8n process (every node and
- * execution), keeps the calls within the limits and waits out a 429 when Zoho
- * still sends one (another integration or n8n process shares the limits).
+ * execution), keeps the calls within the limits:
+ *
+ * - Fair between runs. Runs (an execution's pass over a node's items, a list
+ *   search, a poll) take turns. A run with a single call (an editor click, the
+ *   User list, a poll, an AI tool call) goes first, and a small share of each
+ *   window and one simultaneous slot are kept for such calls: a bulk run may
+ *   not take them, unless the window frees a slot soon enough anyway, or all
+ *   its calls fit in the window now. So a single call is not queued behind a
+ *   1,000-item run, which still gets nearly the whole window.
+ * - Adaptive. A 429 means someone else (another n8n process, another
+ *   integration) uses the organization's limits too: the process lowers its
+ *   own rate and concurrency (multiplicative decrease) and raises them again
+ *   as calls succeed (additive increase). After any 429 one call goes first,
+ *   and more as calls succeed.
+ * - Bounded. When Zoho has refused every call of the organization for a while
+ *   (5 minutes), or asks for a longer wait than that, or the daily quota is
+ *   used up, every waiting and new call of the organization fails at once,
+ *   unsent, until one call asks Zoho again and gets through.
  */
 export interface RateLimitSettings {
 	/** Calls one organization may start per window (Zoho: 100 a minute). */
 	callsPerWindow: number;
 	windowMs: number;
-	/** The longest one request waits out 429s before it gives up. */
-	maxWaitMs: number;
-	/** How long a daily-quota answer stops the organization's requests without asking Zoho again. */
+	/** Zoho refusing every call of an organization this long stops its calls (the circuit opens). */
+	maxRefusingMs: number;
+	/** How long a used-up daily quota (or a too long Retry-After) fails calls before one asks again. */
 	dailyQuotaPauseMs: number;
+	/** While the circuit is open, the least time between two calls that ask Zoho again. */
+	probeIntervalMs: number;
 	/** When a 429 says nothing of when to come back: the first pause, doubled with each refusal. */
 	firstPauseMs: number;
+	/** The share of each window kept for runs with a single call. */
+	reservedShare: number;
+	/** How long a single call may wait behind a bulk run for a slot the window frees. */
+	singleCallWaitMs: number;
 }
 
-const ZOHO_SETTINGS: RateLimitSettings = {
-	callsPerWindow: ZOHO_LIMITS.callsPerWindow,
-	windowMs: ZOHO_LIMITS.windowMs,
-	maxWaitMs: 5 * ZOHO_LIMITS.windowMs,
-	dailyQuotaPauseMs: 5 * 60_000,
-	firstPauseMs: 1_000,
-};
+/** Zoho's numbers; every pause is a share of the window, so a compressed window compresses them too. */
+function settingsFor(windowMs: number): RateLimitSettings {
+	const minutes = windowMs / ZOHO_LIMITS.windowMs;
+	return {
+		callsPerWindow: ZOHO_LIMITS.callsPerWindow,
+		windowMs,
+		maxRefusingMs: 5 * windowMs,
+		dailyQuotaPauseMs: 5 * windowMs,
+		probeIntervalMs: windowMs / 3,
+		firstPauseMs: 1_000 * minutes,
+		reservedShare: 0.05,
+		singleCallWaitMs: 1_000 * minutes,
+	};
+}
 
-let settings: RateLimitSettings = { ...ZOHO_SETTINGS };
+let settings = settingsFor(ZOHO_LIMITS.windowMs);
 
 /** Zoho's numbers in production; tests and benchmarks compress the window so a "minute" takes a second. */
 export function configureRateLimits(overrides: Partial<RateLimitSettings> = {}): void {
-	settings = { ...ZOHO_SETTINGS, ...overrides };
+	settings = { ...settingsFor(overrides.windowMs ?? ZOHO_LIMITS.windowMs), ...overrides };
+	for (const governor of governors.values()) governor.stopWaking();
 	governors.clear();
 }
 
+/**
+ * A sleep that can be cut short, so that no timer outlives its need: n8n 2.x's
+ * `sleep` takes an AbortSignal, n8n 1.x has `sleepWithAbort` for it.
+ */
+const sleepUnlessAborted: (ms: number, signal: AbortSignal) => Promise<void> =
+	(n8nWorkflow as { sleepWithAbort?: (ms: number, signal: AbortSignal) => Promise<void> })
+		.sleepWithAbort ?? n8nWorkflow.sleep;
+
+/**
+ * How the pace adapts (measured at Zoho's numbers with two processes sharing an organization:
+ * test/nodes/ZohoInvoice/shared/rateLimits.processes.test.ts, and `npm run test:e2e:queue`).
+ * A per-window 429 leaves half the rate when someone new shares the limits (the rate had grown
+ * past 1.5 times where it was last cut), nine tenths when it was near that point.
+ */
+const RATE_CUT_NEW_SHARER = 0.5;
+const RATE_CUT_NEAR_LAST = 0.9;
+const NEAR_LAST_CUT = 1.5;
+/** The rate never falls below a tenth of Zoho's: the circuit, not the pace, handles a Zoho refusing all. */
+const LEAST_RATE_SHARE = 0.1;
+/**
+ * Per window of successes the rate grows by a tenth of Zoho's rate, or by a hundredth for two
+ * windows after a cut near the shared point, so that refusals stay rare there.
+ */
+const RATE_INCREASE = 0.1;
+const RATE_INCREASE_NEAR = 0.01;
+const SLOW_WINDOWS = 2;
+
+/** A run with more calls than this in a window is not a single call, however it sends them. */
+const CALLS_OF_A_SINGLE_RUN = 5;
+
+/** However short Zoho's pauses, one request is refused this many times at most. */
+const MAX_REFUSALS = 20;
+
+interface Run {
+	key: object;
+	waiting: Waiter[];
+	inFlight: number;
+	/** Seen with calls queued, all of which fitted in the window's free room: it is not paced. */
+	fitsWindow: boolean;
+}
+
 interface Waiter {
-	resolve: () => void;
+	run: Run;
+	signal?: AbortSignal;
+	resolve: (call: Call) => void;
 	reject: (error: unknown) => void;
+}
+
+/** A started call: who sent it and when, and whether it asks Zoho again for a stopped organization. */
+interface Call {
+	run: Run;
+	startedAt: number;
+	probe: boolean;
+}
+
+/** The organization's calls fail at once with `error` until a call started at `probeAt` or later gets through. */
+interface Stopped {
+	error: RateLimitWaitExceeded;
+	since: number;
+	probeAt: number;
 }
 
 class OrganizationGovernor {
@@ -53,130 +146,470 @@ class OrganizationGovernor {
 	/** When each call of the current window finished: a call counts until it has surely reached Zoho. */
 	private readonly finishedAt: number[] = [];
 
-	private readonly waiting: Waiter[] = [];
+	/** When each single call of the current window started: the reserve grows with them. */
+	private readonly singleCallsAt: number[] = [];
+
+	/** When each run's calls of the current window started (forgotten with the run). */
+	private readonly startsOfRun = new WeakMap<object, number[]>();
+
+	/** The runs with calls waiting or in flight, in the order of their turns. */
+	private readonly runs = new Map<object, Run>();
+
+	/** One abort listener per signal (an execution's), whatever the number of its waiting calls. */
+	private readonly watched = new Map<AbortSignal, { waiters: Set<Waiter>; onAbort: () => void }>();
+
+	/** Calls per window and at once this process allows itself: lowered by 429s, raised by successes. */
+	private rate = settings.callsPerWindow;
+
+	private concurrency: number;
+
+	/** After a 429: calls allowed in flight, one more with each success. */
+	private widening = Infinity;
+
+	/** When the last refusal came: a call sent before it was sent at the old pace, and says nothing new. */
+	private lastRefusalAt = -Infinity;
+
+	private lastRateCutAt = -Infinity;
+
+	private rateAtLastCut?: number;
+
+	private backOffs = 0;
 
 	private pausedUntil = 0;
 
-	private dailyQuota?: { failure: unknown; until: number };
+	/** Since when Zoho has refused every call of the organization. */
+	private refusingSince?: number;
 
-	private wakeUpAt = 0;
+	/** Zoho's code 45 alone: the daily quota, or the per-minute limit? Since when it is suspected. */
+	private dailyQuotaSuspectedAt?: number;
+
+	private stopped?: Stopped;
+
+	private probeInFlight = false;
+
+	private wakeUp?: { at: number; cancel: AbortController };
 
 	constructor(simultaneousCalls: number) {
 		this.simultaneousCalls = simultaneousCalls;
+		this.concurrency = simultaneousCalls;
 	}
 
 	get idle(): boolean {
 		this.forgetOldCalls(Date.now());
 		return (
-			this.inFlight === 0 &&
-			this.waiting.length === 0 &&
-			this.finishedAt.length === 0 &&
-			!this.dailyQuota
+			this.inFlight === 0 && this.runs.size === 0 && this.finishedAt.length === 0 && !this.stopped
 		);
 	}
 
-	/** Wait for a slot: first come, first served; a cancelled execution stops waiting at once. */
-	async acquire(signal?: AbortSignal): Promise<void> {
-		this.throwIfQuotaUsedUp();
+	/** Wait for the run's turn and a slot; a cancelled execution stops waiting at once. */
+	async acquire(key: object, signal: AbortSignal | undefined, retry: boolean): Promise<Call> {
 		signal?.throwIfAborted();
-		if (this.waiting.length === 0 && this.canStart(Date.now())) {
-			this.inFlight += 1;
-			return;
+		const now = Date.now();
+		if (this.stopped && now < this.stopped.probeAt && !this.probeInFlight) throw this.stopped.error;
+		if (this.idle) this.startAfresh();
+		let run = this.runs.get(key);
+		if (!run) {
+			run = { key, waiting: [], inFlight: 0, fitsWindow: false };
+			this.runs.set(key, run);
 		}
-		await new Promise<void>((resolve, reject) => {
-			const waiter: Waiter = {
-				resolve: () => {
-					signal?.removeEventListener('abort', cancel);
-					resolve();
-				},
-				reject,
-			};
-			const cancel = () => {
-				this.waiting.splice(this.waiting.indexOf(waiter), 1);
-				reject(signal?.reason);
-			};
-			signal?.addEventListener('abort', cancel, { once: true });
-			this.waiting.push(waiter);
-			this.startWaiting();
+		const queue = run.waiting;
+		return await new Promise<Call>((resolve, reject) => {
+			const waiter: Waiter = { run: run!, signal, resolve, reject };
+			// A refused call keeps its place at the head of its run.
+			if (retry) queue.unshift(waiter);
+			else queue.push(waiter);
+			this.watch(waiter);
+			this.schedule();
 		});
 	}
 
-	/** A call is over; `sent`: it may have reached Zoho, so it counts in the window. */
-	release(sent: boolean): void {
-		this.inFlight -= 1;
-		if (sent) this.finishedAt.push(Date.now());
-		this.startWaiting();
+	/** Zoho answered (with anything but a rate limit): its limits let the call through. */
+	succeeded(call: Call): void {
+		if (this.stopped && call.startedAt >= this.stopped.since) {
+			// The call that asked again got through: the organization's calls go again, one first.
+			this.stopped = undefined;
+			this.startAfresh();
+			this.widening = 1;
+		}
+		if (!this.stopped) {
+			this.refusingSince = undefined;
+			this.dailyQuotaSuspectedAt = undefined;
+			this.backOffs = 0;
+			this.rate = Math.min(settings.callsPerWindow, this.rate + this.rateIncrease() / this.rate);
+			// One more at once per window of successes: slow, since a few at a time carry the rate anyway.
+			this.concurrency = Math.min(this.simultaneousCalls, this.concurrency + 1 / this.rate);
+			if (++this.widening >= this.simultaneousCalls) this.widening = Infinity;
+		}
+		this.release(call, true);
 	}
 
-	/** Zoho said "not now": nobody of this organization starts a call until the pause is over. */
-	pause(ms: number): void {
-		this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+	/** The call failed without Zoho's answer (a network error): it may have reached Zoho. */
+	failed(call: Call): void {
+		this.release(call, true);
+	}
+
+	/** Cancelled before it was sent: it takes no place in Zoho's window. */
+	unsent(call: Call): void {
+		this.release(call, false);
 	}
 
 	/**
-	 * How long to pause when Zoho's 429 says nothing of when to come back:
-	 * short at first, doubling with each refusal, never longer than until this
-	 * process's own calls have left Zoho's window. Other integrations' calls
-	 * are in that window too, and the node cannot see them.
+	 * Zoho refused the call for one of its limits. Resolves to the error to
+	 * throw when the organization's calls stop; otherwise the call tries again.
 	 */
-	backOff(refusals: number): number {
+	refused(
+		call: Call,
+		reading: RateLimitReading,
+		failure: ZohoFailure,
+	): RateLimitWaitExceeded | undefined {
 		const now = Date.now();
-		this.forgetOldCalls(now);
-		const windowFrees = (this.finishedAt[0] ?? now) + settings.windowMs - now;
-		return Math.max(
-			Math.min(settings.firstPauseMs * 2 ** refusals, windowFrees),
-			settings.firstPauseMs,
-		);
+		this.refusingSince ??= now;
+		if (this.stopped && call.startedAt < this.stopped.since) {
+			// Sent before the organization's calls stopped: it fails with them.
+			this.release(call, true);
+			return this.stopped.error;
+		}
+		const retryAfter = retryAfterMs(failure);
+		const gaveUp = this.gaveUpOn(call, reading, failure, retryAfter, now);
+		if (gaveUp) this.stop(failure, gaveUp, now);
+		else {
+			// A call asking again was refused, but for something the pauses below handle.
+			this.stopped = undefined;
+			this.slowDown(call, reading, retryAfter, now);
+		}
+		this.release(call, true);
+		return this.stopped?.error;
 	}
 
-	/** Zoho's daily quota is used up: every waiting and later call fails with the same answer, unsent. */
-	dailyQuotaUsedUp(failure: unknown): void {
-		this.dailyQuota = { failure, until: Date.now() + settings.dailyQuotaPauseMs };
-		for (const waiter of this.waiting.splice(0)) waiter.reject(failure);
+	/**
+	 * The daily quota is used up: Zoho said so, or its X-Rate-Limit-Remaining was 0 (known before
+	 * a refusal). Said again by the call that asked again, it stops the calls anew.
+	 */
+	quotaUsedUp(failure: ZohoFailure, quota = dailyQuotaOf(failure.headers)): void {
+		this.stop(failure, { reason: 'dailyQuota', quota }, Date.now());
 	}
 
-	/** Throws Zoho's daily-quota answer while it holds, without asking Zoho again. */
-	throwIfQuotaUsedUp(): void {
-		if (!this.dailyQuota) return;
-		if (Date.now() < this.dailyQuota.until) throw this.dailyQuota.failure;
-		this.dailyQuota = undefined;
+	/** Throws when the organization's calls are stopped and it is not yet time to ask Zoho again. */
+	throwIfStopped(): void {
+		if (this.stopped && Date.now() < this.stopped.probeAt) throw this.stopped.error;
+	}
+
+	stopWaking(): void {
+		this.wakeUp?.cancel.abort();
+		this.wakeUp = undefined;
+	}
+
+	private gaveUpOn(
+		call: Call,
+		reading: RateLimitReading,
+		failure: ZohoFailure,
+		retryAfter: number | undefined,
+		now: number,
+	): GaveUp | undefined {
+		if (reading.kind === 'daily') {
+			if (reading.certain) return { reason: 'dailyQuota', quota: dailyQuotaOf(failure.headers) };
+			// Code 45 alone again, from a call sent once the window had passed since the first: not the minute.
+			const suspectedAt = this.dailyQuotaSuspectedAt;
+			if (suspectedAt !== undefined && call.startedAt >= suspectedAt + settings.windowMs)
+				return { reason: 'dailyQuota' };
+		}
+		if (retryAfter !== undefined && retryAfter > settings.maxRefusingMs)
+			return { reason: 'retryAfter', retryAfterMs: retryAfter, maxWaitMs: settings.maxRefusingMs };
+		const refusedForMs = now - (this.refusingSince ?? now);
+		if (refusedForMs >= settings.maxRefusingMs)
+			return {
+				reason: 'refusing',
+				refusedForMs,
+				nextProbeInMs: Math.max(settings.probeIntervalMs, retryAfter ?? 0),
+			};
+		return undefined;
+	}
+
+	/** Every waiting and new call fails at once with this, until a call gets through after `probeAt`. */
+	private stop(failure: ZohoFailure, gaveUp: GaveUp, now: number): void {
+		// A day's wait is not trusted blindly either: one call every few minutes is cheap.
+		const probeInMs =
+			gaveUp.reason === 'refusing'
+				? gaveUp.nextProbeInMs
+				: gaveUp.reason === 'retryAfter'
+					? Math.min(gaveUp.retryAfterMs, settings.dailyQuotaPauseMs)
+					: settings.dailyQuotaPauseMs;
+		const error = new RateLimitWaitExceeded(failure, gaveUp);
+		this.stopped = { error, since: now, probeAt: now + probeInMs };
+		for (const run of this.runs.values()) {
+			for (const waiter of run.waiting.splice(0)) {
+				this.unwatch(waiter);
+				waiter.reject(error);
+			}
+			this.dropIfDone(run);
+		}
+		this.stopWaking();
+	}
+
+	/**
+	 * Lower the pace and pause. The rate is cut at most once a window (Zoho's
+	 * window is the time it takes to learn the effect of a cut): by half when the
+	 * rate had grown well past where it was last cut (someone new shares the
+	 * limits), by a tenth when it is near it (trimming a shared equilibrium).
+	 */
+	private slowDown(
+		call: Call,
+		reading: RateLimitReading,
+		retryAfter: number | undefined,
+		now: number,
+	): void {
+		const newRefusal = call.startedAt >= this.lastRefusalAt;
+		this.lastRefusalAt = now;
+		if (newRefusal) this.backOffs += 1;
+		if (reading.kind === 'simultaneous') {
+			if (newRefusal) this.concurrency = Math.max(1, this.concurrency / 2);
+		} else if (now - this.lastRateCutAt >= settings.windowMs) {
+			const newSharer =
+				this.rateAtLastCut === undefined || this.rate > NEAR_LAST_CUT * this.rateAtLastCut;
+			this.rateAtLastCut = this.rate;
+			this.lastRateCutAt = now;
+			this.rate = Math.max(
+				LEAST_RATE_SHARE * settings.callsPerWindow,
+				this.rate * (newSharer ? RATE_CUT_NEW_SHARER : RATE_CUT_NEAR_LAST),
+			);
+		}
+		let pauseMs: number;
+		if (reading.kind === 'daily') {
+			// Code 45 alone: the per-minute limit frees within a window; one call then tells which it was.
+			this.dailyQuotaSuspectedAt ??= now;
+			pauseMs = this.dailyQuotaSuspectedAt + settings.windowMs - now;
+		} else if (retryAfter !== undefined) pauseMs = retryAfter;
+		else if (reading.kind === 'perWindow' && this.finishedAt.length) {
+			// Zoho's window is full; this process's own oldest call leaving it is the first sure room.
+			// (X-Rate-Limit-Reset counts down to the daily reset: it is never this wait.)
+			pauseMs = Math.max(this.finishedAt[0] + settings.windowMs - now, settings.firstPauseMs);
+		} else pauseMs = Math.min(settings.firstPauseMs * 2 ** (this.backOffs - 1), settings.windowMs);
+		if (retryAfter === undefined && this.refusingSince !== undefined) {
+			// The node's own pauses end by the bound, so that the call made then settles the question.
+			const untilBound = this.refusingSince + settings.maxRefusingMs - now;
+			pauseMs = Math.min(pauseMs, Math.max(untilBound, settings.firstPauseMs));
+		}
+		this.pausedUntil = Math.max(this.pausedUntil, now + pauseMs);
+		this.widening = 1;
+	}
+
+	/**
+	 * What the rate grows by per window of successes: slowly near the rate where it was last cut
+	 * (the shared equilibrium, so refusals stay rare), fast below it or once past it (room is free).
+	 */
+	private rateIncrease(): number {
+		const lastCut = this.rateAtLastCut;
+		const near =
+			lastCut !== undefined &&
+			this.rate >= RATE_CUT_NEAR_LAST * lastCut &&
+			this.rate <= lastCut &&
+			Date.now() - this.lastRateCutAt < SLOW_WINDOWS * settings.windowMs;
+		return (near ? RATE_INCREASE_NEAR : RATE_INCREASE) * settings.callsPerWindow;
+	}
+
+	/** Nothing in flight, queued or in the window for a whole window: what 429s taught is stale. */
+	private startAfresh(): void {
+		this.rate = settings.callsPerWindow;
+		this.concurrency = this.simultaneousCalls;
+		this.widening = Infinity;
+		this.backOffs = 0;
+		this.lastRateCutAt = -Infinity;
+		this.rateAtLastCut = undefined;
+		this.refusingSince = undefined;
+		this.dailyQuotaSuspectedAt = undefined;
+	}
+
+	private release(call: Call, sent: boolean): void {
+		this.inFlight -= 1;
+		call.run.inFlight -= 1;
+		if (sent) this.finishedAt.push(Date.now());
+		if (call.probe) this.probeInFlight = false;
+		this.dropIfDone(call.run);
+		this.schedule();
+	}
+
+	private dropIfDone(run: Run): void {
+		if (run.waiting.length === 0 && run.inFlight === 0) this.runs.delete(run.key);
 	}
 
 	private forgetOldCalls(now: number): void {
 		while (this.finishedAt.length && now - this.finishedAt[0] >= settings.windowMs)
 			this.finishedAt.shift();
+		while (this.singleCallsAt.length && now - this.singleCallsAt[0] >= settings.windowMs)
+			this.singleCallsAt.shift();
 	}
 
-	private canStart(now: number): boolean {
-		this.forgetOldCalls(now);
-		return (
-			now >= this.pausedUntil &&
-			this.inFlight < this.simultaneousCalls &&
-			this.inFlight + this.finishedAt.length < settings.callsPerWindow
-		);
+	/** How many calls of the window leave it within `ms` from now. */
+	private leavingWithin(now: number, ms: number): number {
+		let count = 0;
+		while (count < this.finishedAt.length && this.finishedAt[count] + settings.windowMs <= now + ms)
+			count++;
+		return count;
 	}
 
-	/** Let waiting calls start while the limits allow; if time must pass first, come back then. */
-	private startWaiting(): void {
-		const now = Date.now();
-		while (this.waiting.length && this.canStart(now)) {
-			this.inFlight += 1;
-			this.waiting.shift()!.resolve();
+	private startsOf(run: Run, now: number): number[] {
+		let starts = this.startsOfRun.get(run.key);
+		if (!starts) {
+			starts = [];
+			this.startsOfRun.set(run.key, starts);
 		}
-		if (!this.waiting.length || this.inFlight >= this.simultaneousCalls) return;
-		// Blocked by the window or a pause, not by calls in flight: no release will come to wake us.
-		const windowFull = this.inFlight + this.finishedAt.length >= settings.callsPerWindow;
-		const wakeAt = Math.max(
-			this.pausedUntil,
-			windowFull && this.finishedAt.length ? this.finishedAt[0] + settings.windowMs : now,
+		while (starts.length && now - starts[0] >= settings.windowMs) starts.shift();
+		return starts;
+	}
+
+	/**
+	 * A run whose only pending call this is, and one of its first few in the window: an editor
+	 * click, a list search, a poll's page. (A run whose items n8n prepares more slowly than Zoho
+	 * answers them also has one call pending at a time: its count in the window tells it apart.)
+	 */
+	private isSingle(run: Run, now: number): boolean {
+		return (
+			run.inFlight + run.waiting.length <= 1 &&
+			this.startsOf(run, now).length < CALLS_OF_A_SINGLE_RUN
 		);
-		if (this.wakeUpAt !== 0 && this.wakeUpAt <= wakeAt) return;
-		this.wakeUpAt = wakeAt;
-		void sleep(Math.max(wakeAt - now, 1)).then(() => {
-			// A timer may fire a millisecond early: whoever wakes re-checks, and schedules anew if need be.
-			if (this.wakeUpAt === wakeAt) this.wakeUpAt = 0;
-			this.startWaiting();
-		});
+	}
+
+	/** Kept for single calls: a share of the window, and as many again as single calls came in it. */
+	private reserve(windowCap: number): number {
+		if (windowCap < 2) return 0;
+		const share = Math.max(1, Math.round(windowCap * settings.reservedShare));
+		return Math.min(share + this.singleCallsAt.length, windowCap - 1);
+	}
+
+	/** May the run's next call start now? */
+	private admits(run: Run, now: number): boolean {
+		if (this.stopped) {
+			// One call at a time asks Zoho again, when it is time to.
+			return !this.probeInFlight && now >= this.stopped.probeAt;
+		}
+		if (now < this.pausedUntil) return false;
+		const slots = Math.min(this.simultaneousCalls, Math.floor(this.concurrency), this.widening);
+		if (this.inFlight >= slots) return false;
+		const windowCap = Math.floor(this.rate);
+		const used = this.inFlight + this.finishedAt.length;
+		if (used >= windowCap) return false;
+		if (this.isSingle(run, now)) return true;
+		// A run with more calls pending leaves one slot free, and a share of the window as the
+		// window will be a moment from now (what frees by then is as good as free for a single
+		// call); unless its queued calls all fit in the window, so that it is not paced at all.
+		// (One call queued at a time says nothing: n8n may be preparing the items one by one.)
+		if (slots >= 2 && this.inFlight >= slots - 1) return false;
+		if (run.waiting.length >= 2) run.fitsWindow = run.waiting.length <= windowCap - used;
+		if (run.fitsWindow) return true;
+		// A run sending one call at a time spreads its calls over the window, so the window keeps
+		// freeing slots for single calls: alone, it may use the reserve (a long listing, a poll).
+		if (run.inFlight === 0 && run.waiting.length === 1 && !this.othersWaiting(run)) return true;
+		const leaving = this.leavingWithin(now, settings.singleCallWaitMs);
+		return used + 1 - leaving <= windowCap - this.reserve(windowCap);
+	}
+
+	private othersWaiting(run: Run): boolean {
+		for (const other of this.runs.values())
+			if (other !== run && other.waiting.length > 0) return true;
+		return false;
+	}
+
+	/** Whose turn it is: runs with a single call first, then the others, each in turn. */
+	private nextRun(now: number): Run | undefined {
+		let bulk: Run | undefined;
+		for (const run of this.runs.values()) {
+			if (run.waiting.length === 0) continue;
+			if (this.isSingle(run, now)) {
+				if (this.admits(run, now)) return run;
+			} else if (!bulk && this.admits(run, now)) bulk = run;
+		}
+		return bulk;
+	}
+
+	/** Start what the limits allow; if time must pass first, come back then. */
+	private schedule(): void {
+		const now = Date.now();
+		this.forgetOldCalls(now);
+		for (let run = this.nextRun(now); run; run = this.nextRun(now)) {
+			if (this.isSingle(run, now)) this.singleCallsAt.push(now);
+			this.startsOf(run, now).push(now);
+			const waiter = run.waiting.shift()!;
+			this.unwatch(waiter);
+			run.inFlight += 1;
+			this.inFlight += 1;
+			// Its turn is over: to the back of the line.
+			this.runs.delete(run.key);
+			this.runs.set(run.key, run);
+			const probe = this.stopped !== undefined;
+			if (probe) this.probeInFlight = true;
+			waiter.resolve({ run, startedAt: now, probe });
+		}
+		this.planWakeUp(now);
+	}
+
+	/** One timer at most, and only while calls wait for time to pass (not for a call to finish). */
+	private planWakeUp(now: number): void {
+		const waiting = [...this.runs.values()].some((run) => run.waiting.length > 0);
+		const at = waiting && !this.stopped ? this.nextChangeAt(now) : undefined;
+		if (at === undefined) {
+			this.stopWaking();
+			return;
+		}
+		if (this.wakeUp && this.wakeUp.at <= at) return;
+		this.stopWaking();
+		const cancel = new AbortController();
+		this.wakeUp = { at, cancel };
+		sleepUnlessAborted(Math.max(at - now, 1), cancel.signal).then(
+			() => {
+				// A timer may fire a millisecond early: whoever wakes re-checks, and plans anew if need be.
+				if (this.wakeUp?.cancel === cancel) this.wakeUp = undefined;
+				this.schedule();
+			},
+			() => undefined,
+		);
+	}
+
+	/** The next moment the limits loosen by time alone: a pause ends, a call leaves the window. */
+	private nextChangeAt(now: number): number | undefined {
+		if (now < this.pausedUntil) return this.pausedUntil;
+		if (this.finishedAt.length === 0) return undefined;
+		const leaving = this.leavingWithin(now, settings.singleCallWaitMs);
+		const nextLeaves = this.finishedAt[0] + settings.windowMs;
+		return leaving < this.finishedAt.length
+			? Math.min(
+					nextLeaves,
+					this.finishedAt[leaving] + settings.windowMs - settings.singleCallWaitMs,
+				)
+			: nextLeaves;
+	}
+
+	private watch(waiter: Waiter): void {
+		const { signal } = waiter;
+		if (!signal) return;
+		let watch = this.watched.get(signal);
+		if (!watch) {
+			const waiters = new Set<Waiter>();
+			const onAbort = () => {
+				this.watched.delete(signal);
+				for (const run of new Set([...waiters].map((each) => each.run))) {
+					run.waiting = run.waiting.filter((each) => !waiters.has(each));
+					this.dropIfDone(run);
+				}
+				for (const each of waiters) each.reject(signal.reason);
+				this.schedule();
+			};
+			watch = { waiters, onAbort };
+			this.watched.set(signal, watch);
+			signal.addEventListener('abort', onAbort, { once: true });
+		}
+		watch.waiters.add(waiter);
+	}
+
+	/** The waiter leaves the queue (started or failed): its execution's listener goes with the last one. */
+	private unwatch(waiter: Waiter): void {
+		const { signal } = waiter;
+		const watch = signal && this.watched.get(signal);
+		if (!watch) return;
+		watch.waiters.delete(waiter);
+		if (watch.waiters.size === 0) {
+			signal.removeEventListener('abort', watch.onAbort);
+			this.watched.delete(signal);
+		}
 	}
 }
 
@@ -199,91 +632,103 @@ function governorFor(organization: string, simultaneousCalls: number): Organizat
 }
 
 /**
- * Seconds or an HTTP date in Retry-After, or seconds in X-Rate-Limit-Reset
- * (reported by Zoho Books). A hint of no time at all, or one that cannot be
- * read, is no hint: trusting it would retry at once, forever.
+ * Seconds or an HTTP date in Retry-After. A hint of no time at all, or one that
+ * cannot be read, is no hint: trusting it would retry at once, forever.
+ * X-Rate-Limit-Reset is not read here: it counts down to the daily reset (zoho.ts).
  */
 function retryAfterMs(failure: ZohoFailure): number | undefined {
-	const headers = Object.fromEntries(
-		Object.entries(failure.headers ?? {}).map(([name, value]) => [
-			name.toLowerCase(),
-			String(value).trim(),
-		]),
+	const entry = Object.entries(failure.headers ?? {}).find(
+		([name]) => name.toLowerCase() === 'retry-after',
 	);
-	const hints: number[] = [];
-	const retryAfter = headers['retry-after'];
-	if (retryAfter !== undefined) {
-		if (/^\d+(\.\d+)?$/.test(retryAfter)) hints.push(Number(retryAfter) * 1000);
-		else if (/GMT$/.test(retryAfter) && !Number.isNaN(Date.parse(retryAfter)))
-			hints.push(Date.parse(retryAfter) - Date.now());
-	}
-	const reset = headers['x-rate-limit-reset'];
-	if (reset !== undefined && /^\d+$/.test(reset)) {
-		// Either seconds from now or a Unix time in seconds; Zoho Books is reported to send the former.
-		const seconds = Number(reset);
-		hints.push(seconds > 1e9 ? seconds * 1000 - Date.now() : seconds * 1000);
-	}
-	return hints.find((ms) => ms > 0);
+	const value = String(entry?.[1] ?? '').trim();
+	const ms = /^\d+(\.\d+)?$/.test(value)
+		? Number(value) * 1000
+		: /GMT$/.test(value) && !Number.isNaN(Date.parse(value))
+			? Date.parse(value) - Date.now()
+			: undefined;
+	return ms !== undefined && ms > 0 ? ms : undefined;
 }
 
 export interface RateLimitOptions {
-	/** The organization: API base URL and organization id. */
+	/** The organization: organizationKeyOf(API base URL, organization id). */
 	organization: string;
 	simultaneousCalls: number;
 	/** Pace the calls and wait out 429s; off, a 429 fails at once (the daily quota is still remembered). */
 	waitOut: boolean;
+	/**
+	 * The run the call belongs to, for fairness between runs: an execution's pass
+	 * over a node's items, one list search, one poll. Without it the call is a run of its own.
+	 */
+	run?: object;
 	/** The execution's cancel signal: a stopped run gives its waiting places up. */
 	signal?: AbortSignal;
 }
 
-/** However short Zoho's pauses, one request is refused this many times at most. */
-const MAX_REFUSALS = 20;
+type Sent<T> = { value: T } | { failed: unknown; failure: ZohoFailure };
 
-type Attempt<T> = { value: T } | { failed: unknown; failure: ZohoFailure; limit?: RateLimitKind };
-
-async function attempt<T>(
-	governor: OrganizationGovernor,
-	options: RateLimitOptions,
-	send: () => Promise<T>,
-): Promise<Attempt<T>> {
-	const paced = options.waitOut;
-	if (paced) await governor.acquire(options.signal);
-	else governor.throwIfQuotaUsedUp();
-	if (options.signal?.aborted) {
-		// Cancelled while it waited for its place: never sent, so it takes no place in Zoho's window.
-		if (paced) governor.release(false);
-		throw options.signal.reason;
-	}
+/** The request's answer, or how it failed, as plain values (the HTTP error stays for rethrowing). */
+async function sendOnce<T>(send: () => Promise<T>): Promise<Sent<T>> {
 	try {
 		return { value: await send() };
 	} catch (failed) {
-		const failure = readHttpFailure(failed);
-		const limit = rateLimitOf(failure);
-		// Before the slot is released: once the quota is known to be used up, no waiting call may start.
-		if (limit === 'daily') governor.dailyQuotaUsedUp(failed);
-		return { failed, failure, limit };
-	} finally {
-		if (paced) governor.release(true);
+		return { failed, failure: readHttpFailure(failed) };
 	}
 }
 
-/** Send one request within the organization's limits, waiting out Zoho's 429s for a bounded time. */
+/** Send one request within the organization's limits, waiting out Zoho's 429s within the bounds above. */
 export async function withinRateLimits<T>(
 	options: RateLimitOptions,
 	send: () => Promise<T>,
 ): Promise<T> {
 	const governor = governorFor(options.organization, options.simultaneousCalls);
-	let waitedMs = 0;
+	if (!options.waitOut) return await sendUnpaced(governor, send);
+	const run = options.run ?? {};
 	for (let refusals = 0; ; refusals++) {
-		const outcome = await attempt(governor, options, send);
-		if ('value' in outcome) return outcome.value;
-		const { failed, failure, limit } = outcome;
-		if (!limit || limit === 'daily' || !options.waitOut) throw failed;
-		const pauseMs = retryAfterMs(failure) ?? governor.backOff(refusals);
-		if (waitedMs + pauseMs > settings.maxWaitMs || refusals >= MAX_REFUSALS) {
-			throw new RateLimitWaitExceeded(failure, waitedMs);
+		const call = await governor.acquire(run, options.signal, refusals > 0);
+		if (options.signal?.aborted) {
+			// Cancelled while it waited for its place: never sent, so it takes no place in Zoho's window.
+			governor.unsent(call);
+			throw options.signal.reason;
 		}
-		governor.pause(pauseMs);
-		waitedMs += pauseMs;
+		const sent = await sendOnce(send);
+		if ('value' in sent) {
+			governor.succeeded(call);
+			return sent.value;
+		}
+		const { failed, failure } = sent;
+		const reading = rateLimitOf(failure);
+		if (!reading) {
+			if (failure.status !== undefined) governor.succeeded(call);
+			else governor.failed(call);
+			throw failed;
+		}
+		const stopped = governor.refused(call, reading, failure);
+		if (stopped) throw stopped;
+		if (refusals + 1 >= MAX_REFUSALS)
+			throw new RateLimitWaitExceeded(failure, {
+				reason: 'refusedTooOften',
+				refusals: refusals + 1,
+			});
 	}
+}
+
+/** Wait Out Rate Limits off: sent at once, a 429 fails at once; a used-up daily quota still stops the calls. */
+async function sendUnpaced<T>(governor: OrganizationGovernor, send: () => Promise<T>): Promise<T> {
+	governor.throwIfStopped();
+	const sent = await sendOnce(send);
+	if ('value' in sent) return sent.value;
+	const reading = rateLimitOf(sent.failure);
+	if (reading?.kind === 'daily' && reading.certain) governor.quotaUsedUp(sent.failure);
+	throw sent.failed;
+}
+
+/**
+ * Zoho's answer headers, when the node sees them: X-Rate-Limit-Remaining of 0
+ * (reported for Zoho Books, zoho.ts) says the daily quota is used up before
+ * Zoho refuses a call, so the organization's next calls fail at once.
+ */
+export function noteZohoAnswerHeaders(organization: string, headers: unknown): void {
+	const record = asRecord(headers);
+	const quota = dailyQuotaOf(record);
+	if (quota?.remaining === 0) governors.get(organization)?.quotaUsedUp({ headers: record }, quota);
 }

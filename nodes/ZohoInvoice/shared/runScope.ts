@@ -153,6 +153,11 @@ export async function enterRunPreSend(
 	return requestOptions;
 }
 
+/** The item's run, as a key: what tells one pass of the node from another (the rate governor's fairness). */
+export function runKeyOf(context: IExecuteSingleFunctions): object | undefined {
+	return runOf(context);
+}
+
 /** Whether the item's run has stopped: n8n has failed the node for another of its items. */
 export function runHasStopped(context: IExecuteSingleFunctions): boolean {
 	return runOf(context)?.stopped ?? false;

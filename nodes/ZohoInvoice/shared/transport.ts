@@ -4,6 +4,8 @@ import type {
 	IExecuteSingleFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
 	IPollFunctions,
 } from 'n8n-workflow';
 
@@ -13,10 +15,10 @@ import type { ZohoOperation } from './descriptions';
 import { isNoSuchRecord, quoted, readHttpFailure, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import type { Page } from './pagination';
-import { withinRateLimits } from './rateLimits';
+import { noteZohoAnswerHeaders, withinRateLimits } from './rateLimits';
 import type { RateLimitOptions } from './rateLimits';
-import { callSignal, shareWithinRun } from './runScope';
-import { ORGANIZATION_HEADER, ZOHO_LIMITS, apiBaseUrl } from './zoho';
+import { callSignal, runKeyOf, shareWithinRun } from './runScope';
+import { ORGANIZATION_HEADER, ZOHO_LIMITS, apiBaseUrl, organizationKeyOf } from './zoho';
 import type { ZohoPlan } from './zoho';
 
 /** Every context the package sends requests from: routed items, the editor's pickers, the trigger. */
@@ -34,7 +36,7 @@ export interface ZohoConnection {
 	organizationId: string;
 	/** For messages: where the requests go. */
 	host: string;
-	/** One rate governor per organization: API base URL and organization id. */
+	/** One rate governor per organization: organizationKeyOf(API base URL, organization id). */
 	organizationKey: string;
 	simultaneousCalls: number;
 	/** Request Options → Wait Out Rate Limits (a node setting, read with the credential). */
@@ -71,7 +73,7 @@ async function readConnection(context: ZohoContext): Promise<ZohoConnection> {
 		apiUrl,
 		organizationId,
 		host: new URL(apiUrl).host,
-		organizationKey: `${apiUrl}\n${organizationId}`,
+		organizationKey: organizationKeyOf(apiUrl, organizationId),
 		simultaneousCalls: ZOHO_LIMITS.simultaneousCalls[plan],
 		waitsOutRateLimits: waitsOutRateLimits(context),
 	};
@@ -163,6 +165,23 @@ export async function listAllRecords(
 	);
 }
 
+/** The execution's cancel signal, where the context has one (a poll's; the editor's list search has none). */
+function cancelSignalOf(context: ZohoContext): AbortSignal | undefined {
+	return (
+		context as { getExecutionCancelSignal?: () => AbortSignal | undefined }
+	).getExecutionCancelSignal?.();
+}
+
+/**
+ * Which run a request belongs to, for fairness between runs (rateLimits.ts).
+ * A routed item's run is the node's pass over its items (runScope.ts: each
+ * pass of a loop and each try of Retry On Fail is its own). A list search and
+ * a poll have no execute data: each has its own context object.
+ */
+function runOf(context: ZohoContext): object {
+	return 'getItemIndex' in context ? (runKeyOf(context) ?? context.getExecuteData()) : context;
+}
+
 /**
  * Where a failure is reported and how the organization's limits apply, for
  * one request of one item: the same for routed requests (pipeline.ts, which
@@ -192,8 +211,9 @@ export function requestScope(
 			organization: connection.organizationKey,
 			simultaneousCalls: connection.simultaneousCalls,
 			waitOut,
+			run: runOf(context),
 			// An item's calls leave the queue when its run stops (shared/runScope.ts) or the execution is cancelled.
-			signal: 'getItemIndex' in context ? callSignal(context) : undefined,
+			signal: 'getItemIndex' in context ? callSignal(context) : cancelSignalOf(context),
 		},
 	};
 }
@@ -222,31 +242,46 @@ async function sendZohoRequest(
 	const { source, limits } = requestScope(context, connection, request.noun);
 	let response: { body: unknown };
 	try {
-		response = await withinRateLimits(
-			limits,
-			async () =>
-				await context.helpers.httpRequestWithAuthentication.call(
-					context,
-					connection.credentialType,
-					{
-						method: request.method,
-						baseURL: connection.apiUrl,
-						url: request.path,
-						qs: request.qs,
-						body: request.body,
-						headers: {
-							Accept: 'application/json',
-							[ORGANIZATION_HEADER]: connection.organizationId,
-						},
-						json: true,
-						returnFullResponse: true,
+		response = await withinRateLimits(limits, async () => {
+			const answer = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				connection.credentialType,
+				{
+					method: request.method,
+					baseURL: connection.apiUrl,
+					url: request.path,
+					qs: request.qs,
+					body: request.body,
+					headers: {
+						Accept: 'application/json',
+						[ORGANIZATION_HEADER]: connection.organizationId,
 					},
-				),
-		);
+					json: true,
+					returnFullResponse: true,
+				},
+			)) as IN8nHttpFullResponse;
+			noteZohoAnswerHeaders(connection.organizationKey, answer.headers);
+			return answer;
+		});
 	} catch (error) {
 		if (answers?.noSuchRecord && isNoSuchRecord(readHttpFailure(error))) return undefined;
 		throw requestFailedError(source.node, error, source.failure);
 	}
 	if (answers?.noSuchRecord && isNoSuchRecord({ body: response.body })) return undefined;
 	return { envelope: successOf(response.body, source), source };
+}
+
+/**
+ * A postReceive for every routed request (the Resource selector declares it):
+ * n8n hands a postReceive function the full response on both n8n lines, the
+ * one place a declarative node sees a routed answer's headers. The items pass
+ * through as they came.
+ */
+export async function noteRoutedAnswerHeaders(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	noteZohoAnswerHeaders((await zohoConnection(this)).organizationKey, response.headers);
+	return items;
 }

@@ -97,34 +97,87 @@ export const USERS_SCOPE = Object.values(USERS_SCOPES).join(',');
 export const MAX_PER_PAGE = 200;
 
 /**
- * Zoho's per-organization API limits, documented for Zoho Books and Zoho
- * Inventory, which share Zoho Invoice's platform: simultaneous calls by plan,
- * 100 calls per rolling minute whatever the plan, and a daily quota by plan
- * (1,000 on Free) shared by every integration of the organization.
+ * Zoho's per-organization API limits. Where each rule comes from: "documented"
+ * is Zoho's own pages for Zoho Books and Zoho Inventory, which share Zoho
+ * Invoice's platform (Invoice's own pages say only "429 Too many requests");
+ * "reported" is other integrations only, so the node must not rely on it alone.
  */
 export const ZOHO_LIMITS = {
+	/** Documented: calls in progress at once per organization, by plan; beyond that a 429 at once. */
 	simultaneousCalls: { paid: 10, free: 5 },
+	/** Documented: calls per rolling minute per organization, whatever the plan. */
 	callsPerWindow: 100,
 	windowMs: 60_000,
+	/**
+	 * Documented: a daily quota per organization by plan, 1,000 calls on Free (a few thousand
+	 * and up on paid plans; figures vary by source), shared by every integration of the organization.
+	 */
+	dailyCallsOnFree: 1_000,
 } as const;
 
 export type ZohoPlan = keyof typeof ZOHO_LIMITS.simultaneousCalls;
 
 /**
  * Zoho's error codes the node acts on. Only `invalidUrl` is in Zoho's own
- * pages; the others are reported by other integrations (Zoho Books and
- * Inventory), so the node also goes by the HTTP status.
+ * pages. The rate-limit codes are reported, and inconsistently: one public
+ * script logged 44 with "...maximum number of requests per minute" (Zoho
+ * Books), a support page lists 45 as "more than 100 requests per minute" where
+ * others give 45 as the daily limit, and 1070 has no public source. So the
+ * node reads a refusal's message first, the codes only when the message says
+ * nothing, and never concludes "daily quota" from 45 alone (errors.ts).
  */
 export const ZOHO_ERROR_CODES = {
 	invalidUrl: 5,
-	/** "User does not exist." (reported); a 404 in Zoho's JSON says the same. */
+	/** Reported: "User does not exist."; a 404 in Zoho's JSON says the same. */
 	recordMissing: 1002,
-	/** "You are not authorized to perform this operation": the token lacks the operation's scope. */
+	/** Reported: "You are not authorized to perform this operation": the token lacks the operation's scope. */
 	notAuthorized: 57,
+	/** Reported: the per-minute limit. */
 	perMinuteLimit: 44,
+	/** Reported both as the daily quota and as the per-minute limit. */
 	dailyLimit: 45,
+	/** Reported: too many calls at once. */
 	simultaneousLimit: 1070,
 } as const;
+
+/**
+ * Zoho Books is reported (a public client, 2019; not confirmed for Invoice) to
+ * send these on its answers: `X-Rate-Limit-Limit: 7500`,
+ * `X-Rate-Limit-Remaining: 6775`, `X-Rate-Limit-Reset: 34881`. They describe the
+ * daily quota, and Reset counts the seconds until it resets (9.7 h there), so
+ * Reset is never a per-minute wait; the same client warns a Reset of 0 cannot
+ * be trusted. Used when present, never relied on.
+ */
+export const RATE_LIMIT_HEADERS = {
+	dailyQuota: 'x-rate-limit-limit',
+	remainingToday: 'x-rate-limit-remaining',
+	secondsUntilReset: 'x-rate-limit-reset',
+} as const;
+
+/** These hosts are this machine whichever way a custom URL names it. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Which organization's limits a request counts against: its API base URL and
+ * organization id, with the URL written one way (host in lower case, no
+ * default port, one name for this machine), so that the same organization
+ * reached as `http://127.0.0.1:8080` and `http://LOCALHOST:8080/` shares one
+ * governor. The URL stays in the key: a custom URL may be another Zoho (a
+ * stand-in) whose organization ids repeat.
+ */
+export function organizationKeyOf(apiUrl: string, organizationId: string): string {
+	let url: URL;
+	try {
+		url = new URL(apiUrl.trim());
+	} catch {
+		return `${apiUrl.trim()}\n${organizationId.trim()}`;
+	}
+	// URL has already lower-cased the host and dropped a default port.
+	const host = LOOPBACK_HOSTS.has(url.hostname) ? 'localhost' : url.hostname;
+	const port = url.port ? `:${url.port}` : '';
+	const path = url.pathname.replace(/\/+$/, '');
+	return `${url.protocol}//${host}${port}${path}\n${organizationId.trim()}`;
+}
 
 /** What a credential says about where its Zoho lives. */
 export interface ConnectionSettings {

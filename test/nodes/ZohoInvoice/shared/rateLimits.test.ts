@@ -1,5 +1,8 @@
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
+import { CredentialStore, selfClientCredentials } from '../../../helpers/credentials';
 import { N8N_LINE, runNode } from '../../../helpers/engine';
+import { searchUsers } from '../../../helpers/listSearch';
+import { PollingTrigger } from '../../../helpers/poll';
 import { useSandbox } from '../../../helpers/sandbox';
 
 /** Zoho's limits with the window compressed: a "minute" of 100 calls takes 1 s here. */
@@ -119,6 +122,67 @@ describe("Bulk runs within Zoho's limits (10 at a time, 100 a window, a daily qu
 	});
 });
 
+describe('Fair between runs: what n8n starts on its own is not queued behind a bulk run', () => {
+	const BULK_WINDOW_MS = 4_000;
+	const fixture = useSandbox({
+		users: 5,
+		limits: { simultaneous: 10, perWindow: 100, windowMs: BULK_WINDOW_MS },
+		latencyMs: 5,
+	});
+
+	test("the User list's search, Get Current User and a trigger poll, started while a 250-item run is paced: each answered at once", async () => {
+		const { sandbox, credentials } = fixture;
+		configureRateLimits({ windowMs: BULK_WINDOW_MS });
+		const bulk = runNode({ credentials, items: items(250, IDS), parameters: getEach });
+		// Past the first burst: the window is full but for what is kept for such calls.
+		await new Promise((resolve) => setTimeout(resolve, 1_000));
+		const timed = async (work: () => Promise<unknown>) => {
+			const started = Date.now();
+			await work();
+			return Date.now() - started;
+		};
+		const trigger = new PollingTrigger(credentials, ['userAdded']);
+		const waits = await Promise.all([
+			timed(() => searchUsers(credentials, 'selfClient')),
+			timed(() =>
+				runNode({ credentials, parameters: { resource: 'user', operation: 'getCurrent' } }),
+			),
+			timed(() => trigger.poll()),
+		]);
+		// Queued behind the run they would wait for the window to pass (3 s and more).
+		for (const wait of waits) expect(wait).toBeLessThan(1_500);
+		expect((await bulk).filter((item) => item.error)).toHaveLength(0);
+		expect(sandbox.limits.refusals()).toBe(0);
+	});
+});
+
+describe('One governor per organization, however its address is written', () => {
+	const fixture = useSandbox({
+		users: 5,
+		limits: ZOHO_LIMITS_COMPRESSED,
+		latencyMs: 20,
+		host: '::',
+	});
+
+	test('127.0.0.1 and LOCALHOST are one organization: together never more than 10 at once, no 429', async () => {
+		const { sandbox } = fixture;
+		const port = new URL(sandbox.url).port;
+		const at = (host: string) =>
+			new CredentialStore({
+				zohoInvoiceApi: selfClientCredentials(sandbox, {
+					customApiUrl: `http://${host}:${port}/invoice/v3/`,
+				}),
+			});
+		const [first, second] = await Promise.all([
+			runNode({ credentials: at('127.0.0.1'), items: items(60, IDS), parameters: getEach }),
+			runNode({ credentials: at('LOCALHOST'), items: items(60, IDS), parameters: getEach }),
+		]);
+		expect([...first, ...second].filter((item) => item.error)).toHaveLength(0);
+		expect(sandbox.stats.peakInProgress).toBeLessThanOrEqual(10);
+		expect(sandbox.limits.refusals()).toBe(0);
+	});
+});
+
 describe('A 429 is waited out, within a bound', () => {
 	const fixture = useSandbox({ users: 5 });
 
@@ -142,7 +206,7 @@ describe('A 429 is waited out, within a bound', () => {
 		'a Retry-After of %p is no hint: the node backs off and gives up in time',
 		async (retryAfter) => {
 			const { sandbox, credentials } = fixture;
-			configureRateLimits({ windowMs: WINDOW_MS, firstPauseMs: 20, maxWaitMs: 300 });
+			configureRateLimits({ windowMs: WINDOW_MS, firstPauseMs: 20, maxRefusingMs: 300 });
 			sandbox.injectFault({
 				status: 429,
 				headers: { 'Retry-After': retryAfter },
@@ -151,15 +215,15 @@ describe('A 429 is waited out, within a bound', () => {
 			});
 			await expect(
 				runNode({ credentials, items: items(1, IDS), parameters: getEach }),
-			).rejects.toThrow(/still answered "too many requests"/);
-			// 20, 40, 80, 160 ms waited; the next pause would pass the bound.
+			).rejects.toThrow(/^Zoho has refused every call of this organization for/);
+			// Asked again after 20 ms, then once its first call has left the window: past the bound.
 			expect(sandbox.apiRequests().length).toBeLessThanOrEqual(5);
 		},
 	);
 
 	test('gives up with a clear error when Zoho keeps refusing past the bound', async () => {
 		const { sandbox, credentials } = fixture;
-		configureRateLimits({ windowMs: WINDOW_MS, firstPauseMs: 50, maxWaitMs: 400 });
+		configureRateLimits({ windowMs: WINDOW_MS, firstPauseMs: 50, maxRefusingMs: 400 });
 		sandbox.injectFault({
 			status: 429,
 			body: JSON.stringify({ code: 44, message: 'Too many requests' }),
@@ -169,11 +233,15 @@ describe('A 429 is waited out, within a bound', () => {
 		const error = (await runNode({ credentials, items: items(1, IDS), parameters: getEach }).catch(
 			(caught) => caught,
 		)) as Error & { description: string; httpCode: string };
-		expect(Date.now() - started).toBeLessThan(2_000);
-		expect(error.message).toMatch(/still answered "too many requests" after the node waited/);
+		// The bound, and at most a window more for the last try.
+		expect(Date.now() - started).toBeLessThan(400 + WINDOW_MS + 1_000);
+		expect(error.message).toMatch(/^Zoho has refused every call of this organization for \d/);
+		expect(error.description).toContain(
+			'Zoho last said: "Too many requests" (Zoho error code 44).',
+		);
 		expect(error.httpCode).toBe('429');
-		// 50, 100, 200 ms waited; the next pause (400 ms) would pass the bound.
-		expect(sandbox.apiRequests()).toHaveLength(4);
+		// Asked again after 50 ms, then once its first call had left the window.
+		expect(sandbox.apiRequests().length).toBe(3);
 	});
 });
 

@@ -1,3 +1,4 @@
+import { organizationKeyOf } from '../../../../nodes/ZohoInvoice/shared/zoho';
 import { selfClientCredentials, oauth2Credentials } from '../../../helpers/credentials';
 import { runNode, testCredential } from '../../../helpers/engine';
 import { useSandbox } from '../../../helpers/sandbox';
@@ -132,4 +133,31 @@ describe('Custom API URL and Accounts URL', () => {
 			expect(sandbox.log).toHaveLength(0);
 		},
 	);
+});
+
+describe("One organization's limits, however its address is written", () => {
+	const key = (apiUrl: string) => organizationKeyOf(apiUrl, '10234695');
+
+	test.each([
+		['https://WWW.ZohoApis.EU/invoice/v3', 'https://www.zohoapis.eu/invoice/v3'],
+		['https://www.zohoapis.eu:443/invoice/v3/', 'https://www.zohoapis.eu/invoice/v3'],
+		['http://127.0.0.1:8787/invoice/v3', 'http://localhost:8787/invoice/v3'],
+		['http://[::1]:8787/invoice/v3', 'http://LOCALHOST:8787/invoice/v3'],
+		['http://zoho-proxy.example.com:80/invoice/v3', 'http://zoho-proxy.example.com/invoice/v3'],
+	])('%s and %s are one organization', (written, other) => {
+		expect(key(written)).toBe(key(other));
+	});
+
+	test.each([
+		['https://www.zohoapis.eu/invoice/v3', 'https://www.zohoapis.com/invoice/v3'],
+		['http://127.0.0.1:8787/invoice/v3', 'http://127.0.0.1:8788/invoice/v3'],
+		['http://zoho-proxy.example.com/a/invoice/v3', 'http://zoho-proxy.example.com/b/invoice/v3'],
+	])('%s and %s are not', (one, other) => {
+		expect(key(one)).not.toBe(key(other));
+	});
+
+	test('the organization id is part of it', () => {
+		const url = 'https://www.zohoapis.eu/invoice/v3';
+		expect(organizationKeyOf(url, '1')).not.toBe(organizationKeyOf(url, '2'));
+	});
 });

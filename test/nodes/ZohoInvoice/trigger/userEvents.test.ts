@@ -162,7 +162,12 @@ describe('A departure is reported only once Zoho confirms it', () => {
 		'a confirmation that fails (%s) fails the poll before the snapshot is touched; the next poll reports it once',
 		async (_name, fault) => {
 			const { sandbox, credentials } = fixture;
-			configureRateLimits({ maxWaitMs: 200, firstPauseMs: 20 });
+			configureRateLimits({
+				windowMs: 100,
+				maxRefusingMs: 200,
+				firstPauseMs: 20,
+				probeIntervalMs: 10,
+			});
 			try {
 				const trigger = new PollingTrigger(credentials, ALL_EVENTS);
 				await trigger.poll();
@@ -172,6 +177,8 @@ describe('A departure is reported only once Zoho confirms it', () => {
 				await expect(trigger.poll()).rejects.toThrow();
 				expect(JSON.stringify(trigger.staticData)).toBe(before);
 				sandbox.clearFaults();
+				// After Zoho refused everything, the organization's next call waits for the probe interval.
+				await new Promise((resolve) => setTimeout(resolve, 50));
 				expect(eventsOf(await trigger.events())).toEqual([['userDeleted', idOf(9)]]);
 				expect(await trigger.poll()).toBeNull();
 			} finally {
