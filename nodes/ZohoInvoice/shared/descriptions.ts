@@ -1,68 +1,9 @@
-import type {
-	DeclarativeRestApiSettings,
-	IDataObject,
-	IExecutePaginationFunctions,
-	IExecuteSingleFunctions,
-	IHttpRequestOptions,
-	INodeCredentialDescription,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+
+import type { ZohoResource } from './operation';
 
 import { enterRunPreSend, withPreSendsWithinRun } from './runScope';
-import { noteRoutedAnswerHeaders } from './transport';
-
-/** Sends the operation's routed request (with changes, if given) within the rate limits; resolves with Zoho's answer. */
-export type SendRoutedRequest = (changes?: Partial<IHttpRequestOptions>) => Promise<unknown>;
-
-/** The same, for operations that decide their requests: resolves with Zoho's success envelope, or throws. */
-export type SendForSuccess = (
-	changes?: Partial<IHttpRequestOptions>,
-) => Promise<Record<string, unknown>>;
-
-/** What Zoho answers an operation with, and so what the node outputs. */
-export type OperationOutput =
-	/** One record under this key of Zoho's envelope (Get: `user`). */
-	| { record: string }
-	/** Records under this key, paged by the pipeline up to Return All / Limit (Get Many: `users`). */
-	| { list: string }
-	/** Zoho's message about an action, with what it acted on (Delete: `{ user_id }`). */
-	| {
-			message: (
-				context: IExecuteSingleFunctions,
-				answer: Record<string, unknown>,
-			) => Promise<IDataObject>;
-	  }
-	/** The operation decides its requests itself, maybe none (Create or Update). */
-	| {
-			run: (
-				context: IExecutePaginationFunctions,
-				request: RoutedRequest,
-				send: SendForSuccess,
-			) => Promise<IDataObject[]>;
-	  };
-
-export type RoutedRequest = DeclarativeRestApiSettings.ResultOptions;
-
-/** One operation: its entry in the Operation selector (with its routing), its fields, its output, and its scopes. */
-export interface ZohoOperation {
-	option: INodePropertyOptions;
-	fields: INodeProperties[];
-	output: OperationOutput;
-	/** The OAuth scopes its requests need (shared/zoho.ts): named when Zoho refuses the token for lacking one. */
-	scopes: readonly string[];
-}
-
-/** One resource: a folder under resources/ exporting this, and one line in the node file. */
-export interface ZohoResource {
-	name: string;
-	value: string;
-	/** Zoho's key for one record in its answers, also the word for it in messages ("user"). */
-	record: string;
-	operations: ZohoOperation[];
-	/** What the Operation selector starts on; saved workflows that never changed it depend on it. */
-	defaultOperation: ZohoOperation;
-}
+import { noteRoutedAnswerHeaders } from './pipeline';
 
 /** Shows a field only for its resource and the operations that use it, so operation files need not say. */
 function onlyFor(field: INodeProperties, resource: string, operations: string[]): INodeProperties {
@@ -114,7 +55,7 @@ export function resourceProperties(resource: ZohoResource): INodeProperties[] {
  * (shared/pipeline.ts): n8n's one hook around a routed request. Its preSend
  * is every item's first (n8n reads the parameters in order), called while n8n
  * prepares the item: the item enters its run (shared/runScope.ts).
- * Its postReceive reads each answer's rate-limit headers (transport.ts). It is
+ * Its postReceive reads each answer's rate-limit headers (pipeline.ts). It is
  * always shown, so no operation can miss either.
  */
 export function resourceSelector(resources: ZohoResource[]): INodeProperties {

@@ -1,7 +1,18 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
+import type { ZohoContext } from './connection';
 import { quoted } from './errors';
+
+/** The item a context acts for; none for the editor's pickers and the trigger. */
+export function itemIndexOf(context: ZohoContext): number | undefined {
+	return 'getItemIndex' in context ? context.getItemIndex() : undefined;
+}
+
+/** A node parameter, whichever context reads it: their getNodeParameter signatures differ. */
+export function parameterOf(context: ZohoContext, name: string, fallback: unknown): unknown {
+	return (context.getNodeParameter as (name: string, fallback: unknown) => unknown)(name, fallback);
+}
 
 /** An item's input refused before anything is sent: what is wrong, and what to give instead. */
 export function invalidInput(
@@ -20,30 +31,25 @@ export function invalidInput(
  * type the node needs, and a wrong one named, instead of being coerced into
  * something the user did not mean (`"false"` is truthy; `"abc"` is NaN).
  */
-function wrongType(
-	context: IExecuteSingleFunctions,
-	displayName: string,
-	expected: string,
-	value: unknown,
-) {
+function wrongType(context: ZohoContext, displayName: string, expected: string, value: unknown) {
 	const got = value === undefined ? 'nothing' : `${typeof value} ${quoted(value)}`;
 	return new NodeOperationError(
 		context.getNode(),
 		`${displayName}: expected ${expected}, got ${got}`,
 		{
-			itemIndex: context.getItemIndex(),
+			itemIndex: itemIndexOf(context),
 			description: `Set ${displayName} to ${expected}, or make its expression give one.`,
 		},
 	);
 }
 
 export function booleanParameter(
-	context: IExecuteSingleFunctions,
+	context: ZohoContext,
 	name: string,
 	displayName: string,
 	fallback: boolean,
 ): boolean {
-	const value = context.getNodeParameter(name, fallback);
+	const value = parameterOf(context, name, fallback);
 	if (typeof value !== 'boolean') throw wrongType(context, displayName, 'true or false', value);
 	return value;
 }

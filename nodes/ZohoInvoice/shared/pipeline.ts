@@ -2,17 +2,20 @@ import { NodeOperationError } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
 	IHttpRequestOptions,
 	INodeExecutionData,
 } from 'n8n-workflow';
 
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
-import type { RoutedRequest, SendRoutedRequest, ZohoOperation, ZohoResource } from './descriptions';
+import { requestScope, zohoConnection } from './connection';
+import type { RoutedRequest, ZohoCall, ZohoOperation, ZohoResource } from './operation';
 import { asNodeError, isScopeRefusal, requestFailedError } from './errors';
 import { collectPages } from './pagination';
 import { booleanParameter, positiveIntegerParameter } from './parameters';
-import { withinRateLimits } from './rateLimits';
+import { noteZohoAnswerHeaders, withinRateLimits } from './rateLimits';
 import {
 	RefusedWithinRun,
 	arrive,
@@ -22,7 +25,9 @@ import {
 	runHasStopped,
 	shareWithinRun,
 } from './runScope';
-import { requestScope, zohoConnection } from './transport';
+
+/** Sends the item's routed request, with changes if given, within the rate limits; resolves with Zoho's answer. */
+type SendRoutedRequest = (changes?: Partial<IHttpRequestOptions>) => Promise<unknown>;
 
 /** How many records a list operation wants: Return All, or up to Limit. */
 function wantedRecords(context: IExecutePaginationFunctions): number {
@@ -45,8 +50,17 @@ async function runOperation(
 ): Promise<IDataObject[]> {
 	const { output } = operation;
 	if ('run' in output) {
-		return await output.run(context, request, async (changes) =>
-			successOf(await send(changes), source),
+		// Each call whole: method, path, body and query as the operation wrote them.
+		return await output.run(context, request, async (call: ZohoCall) =>
+			successOf(
+				await send({
+					method: call.method,
+					url: call.url,
+					body: call.body ?? {},
+					qs: call.qs ?? {},
+				}),
+				source,
+			),
 		);
 	}
 	if ('list' in output) {
@@ -167,4 +181,19 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 			throw asNodeError(this.getNode(), error);
 		}
 	};
+}
+
+/**
+ * A postReceive for every routed request (the Resource selector declares it):
+ * n8n hands a postReceive function the full response on both n8n lines, the
+ * one place a declarative node sees a routed answer's headers. The items pass
+ * through as they came.
+ */
+export async function noteRoutedAnswerHeaders(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	noteZohoAnswerHeaders((await zohoConnection(this)).organizationKey, response.headers);
+	return items;
 }

@@ -8,7 +8,8 @@ import type {
 
 import { listAllUsers } from '../resources/user/userDirectory';
 import type { ListedUser } from '../resources/user/userDirectory';
-import { zohoConnection, zohoListPage, zohoRecordIfExists } from '../shared/transport';
+import { zohoConnection } from '../shared/connection';
+import { zohoListPage, zohoRecordIfExists } from '../shared/transport';
 import { preview } from '../shared/errors';
 import { MAX_PER_PAGE } from '../shared/zoho';
 import { decodeSnapshot, encodeSnapshot, rememberedOf } from './snapshot';

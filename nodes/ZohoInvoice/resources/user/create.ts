@@ -1,6 +1,6 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { ZohoOperation } from '../../shared/descriptions';
+import type { ZohoOperation } from '../../shared/operation';
 import { USERS_SCOPES } from '../../shared/zoho';
 import { additionalFieldsWithRole } from './userRole';
 import { validateNewUser } from './userValidation';

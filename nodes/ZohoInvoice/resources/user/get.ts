@@ -1,4 +1,4 @@
-import type { ZohoOperation } from '../../shared/descriptions';
+import type { ZohoOperation } from '../../shared/operation';
 import { USERS_SCOPES } from '../../shared/zoho';
 import { USER_ID_PLACEHOLDER, userField } from './userField';
 

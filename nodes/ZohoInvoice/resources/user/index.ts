@@ -1,4 +1,4 @@
-import type { ZohoResource } from '../../shared/descriptions';
+import type { ZohoResource } from '../../shared/operation';
 import { create } from './create';
 import { deleteUser } from './delete';
 import { get } from './get';

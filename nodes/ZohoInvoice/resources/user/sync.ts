@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecutePaginationFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/descriptions';
+import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/operation';
 import { preview } from '../../shared/errors';
 import { booleanParameter, wholeNumberParameter } from '../../shared/parameters';
 import { USERS_SCOPES } from '../../shared/zoho';
@@ -440,6 +440,8 @@ async function applied(
 	if (step.action === 'unchanged') return output;
 	if (step.action === 'created') {
 		const answer = await send({
+			method: 'POST',
+			url: '/users',
 			body: {
 				name: person.name,
 				email: person.email,
@@ -499,7 +501,9 @@ export const sync: ZohoOperation = {
 		action: 'Sync users with a list',
 		description:
 			'Make the users match a list (one item per person): create, update, reactivate, and mark inactive or delete those not in it',
-		routing: { request: { method: 'POST', url: '/users' } },
+		// No request here: Sync sends GET /users (once per run), then POST /users, PUT
+		// /users/{user_id}, POST /users/{user_id}/active, and POST …/inactive or DELETE for leavers.
+		routing: {},
 	},
 	fields: [
 		emailField,

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import type { ZohoOperation } from '../../shared/descriptions';
+import type { ZohoOperation } from '../../shared/operation';
 import { zohoRecord } from '../../shared/transport';
 import { USERS_SCOPES } from '../../shared/zoho';
 import { USER_ID_PLACEHOLDER, actedOnUser, resolveUser, userField } from './userField';

@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecutePaginationFunctions } from 'n8n-workflow';
 
-import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/descriptions';
+import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/operation';
 import { booleanParameter } from '../../shared/parameters';
 import { shareWithinRun } from '../../shared/runScope';
 import { USERS_SCOPES } from '../../shared/zoho';
@@ -70,7 +70,7 @@ async function createOrUpdate(
 		);
 	}
 	if (matches.length === 0) {
-		const answer = await send();
+		const answer = await send({ method: 'POST', url: '/users', body: wanted });
 		const created = answer.user as IDataObject | undefined;
 		return [
 			{ action: 'created', email, user_id: created?.user_id, message: answer.message as string },
@@ -108,10 +108,9 @@ export const upsert: ZohoOperation = {
 		value: 'upsert',
 		action: 'Create or update a user',
 		description: 'Create a new record, or update the current one if it already exists (upsert)',
-		routing: {
-			request: { method: 'POST', url: '/users' },
-			send: { preSend: [validateNewUser] },
-		},
+		// No request here: createOrUpdate sends GET /users (once per run), then POST /users,
+		// PUT /users/{user_id} and POST /users/{user_id}/active, or nothing.
+		routing: { send: { preSend: [validateNewUser] } },
 	},
 	fields: [
 		emailField,

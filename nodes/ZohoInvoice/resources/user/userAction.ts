@@ -1,6 +1,6 @@
 import type { IHttpRequestMethods } from 'n8n-workflow';
 
-import type { ZohoOperation } from '../../shared/descriptions';
+import type { ZohoOperation } from '../../shared/operation';
 import { USER_ID_PLACEHOLDER, actedOnUser, userField } from './userField';
 
 interface UserAction {

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { preview } from '../../shared/errors';
 import { shareWithinRun } from '../../shared/runScope';
 import { listAllRecords } from '../../shared/transport';
-import type { ZohoContext } from '../../shared/transport';
+import type { ZohoContext } from '../../shared/connection';
 
 /** A user as Zoho lists them, its id checked: nothing acts on a user without one. */
 export type ListedUser = IDataObject & {

@@ -9,7 +9,7 @@ import {
 	resourceProperties,
 	resourceSelector,
 } from '../../../../nodes/ZohoInvoice/shared/descriptions';
-import type { ZohoResource } from '../../../../nodes/ZohoInvoice/shared/descriptions';
+import type { ZohoResource } from '../../../../nodes/ZohoInvoice/shared/operation';
 import { zohoRequestPipeline } from '../../../../nodes/ZohoInvoice/shared/pipeline';
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
 import { runNode, runWorkflow } from '../../../helpers/engine';
