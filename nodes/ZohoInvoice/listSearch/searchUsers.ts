@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
 import { zohoListPage } from '../shared/transport';
+import { userIdOf } from '../resources/user/userId';
 import { MAX_PER_PAGE } from '../shared/zoho';
 
 function label(user: IDataObject): string {
@@ -23,14 +24,16 @@ export async function searchUsers(
 		perPage: MAX_PER_PAGE,
 	});
 	const needle = filter?.trim().toLowerCase();
-	const users = records.filter(
-		(user) => typeof user.user_id === 'string' && /^\d+$/.test(user.user_id),
-	);
-	const matching = needle
-		? users.filter((user) => label(user).toLowerCase().includes(needle))
-		: users;
+	// Only users the node can name exactly: picking one must give an id the User field takes.
+	const results = records.flatMap((user) => {
+		const value = userIdOf(user.user_id);
+		const name = label(user);
+		return value !== undefined && (!needle || name.toLowerCase().includes(needle))
+			? [{ name, value }]
+			: [];
+	});
 	return {
-		results: matching.map((user) => ({ name: label(user), value: user.user_id as string })),
+		results,
 		paginationToken: hasMore ? String(page + 1) : undefined,
 	};
 }

@@ -287,3 +287,31 @@ export function arrivedItems<T>(context: IExecuteSingleFunctions): Map<number, T
 export function itemsOfRun(context: IExecuteSingleFunctions): number | undefined {
 	return itemCount(context);
 }
+
+const itemMemos = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+/**
+ * Worked out once for an item, however many of its hooks ask: n8n hands
+ * each hook the item's context or an object made from it (runOf), and a new
+ * context for every try. A failure is not kept: the next asker tries again.
+ */
+export async function onceForItem<T>(
+	context: object,
+	key: string,
+	compute: () => Promise<T>,
+): Promise<T> {
+	for (
+		let candidate: object | null = context;
+		candidate;
+		candidate = Object.getPrototypeOf(candidate)
+	) {
+		const known = itemMemos.get(candidate)?.get(key) as Promise<T> | undefined;
+		if (known) return await known;
+	}
+	const memo = itemMemos.get(context) ?? new Map<string, Promise<unknown>>();
+	itemMemos.set(context, memo);
+	const pending = compute();
+	memo.set(key, pending);
+	pending.catch(() => memo.delete(key));
+	return await pending;
+}

@@ -1,32 +1,10 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import type { ZohoOperation } from '../../shared/operation';
 import { USERS_SCOPES } from '../../shared/zoho';
+import { emailField, nameField } from './newUserFields';
 import { additionalFieldsWithRole } from './userRole';
 import { validateNewUser } from './userValidation';
-
-export const nameField: INodeProperties = {
-	displayName: 'Name',
-	name: 'name',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'Jane Doe',
-	description: "The user's full name",
-	routing: { send: { type: 'body', property: 'name' } },
-};
-
-export const emailField: INodeProperties = {
-	displayName: 'Email',
-	name: 'email',
-	type: 'string',
-	required: true,
-	default: '',
-	placeholder: 'name@email.com',
-	description:
-		"The user's sign-in address, where Zoho sends the invitation; Create or Update finds the user by it",
-	routing: { send: { type: 'body', property: 'email' } },
-};
 
 export const create: ZohoOperation = {
 	option: {

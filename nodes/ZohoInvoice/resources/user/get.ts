@@ -1,6 +1,6 @@
 import type { ZohoOperation } from '../../shared/operation';
 import { USERS_SCOPES } from '../../shared/zoho';
-import { USER_ID_PLACEHOLDER, userField } from './userField';
+import { USER_ID_PLACEHOLDER, userField } from './userLocator';
 
 export const get: ZohoOperation = {
 	option: {

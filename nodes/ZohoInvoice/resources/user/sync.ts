@@ -6,7 +6,7 @@ import { preview } from '../../shared/errors';
 import { booleanParameter, wholeNumberParameter } from '../../shared/parameters';
 import { USERS_SCOPES } from '../../shared/zoho';
 import { arrivedItems, itemsOfRun, runHasStopped, shareWithinRun } from '../../shared/runScope';
-import { emailField, nameField } from './create';
+import { emailField, nameField } from './newUserFields';
 import { planSync } from './syncPlan';
 import type { PersonStep, RemovalStep, RemoveMissing, SyncPerson, SyncPlan } from './syncPlan';
 import { userDirectory } from './userDirectory';

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from '
 import type { ZohoOperation } from '../../shared/operation';
 import { zohoRecord } from '../../shared/transport';
 import { USERS_SCOPES } from '../../shared/zoho';
-import { USER_ID_PLACEHOLDER, actedOnUser, resolveUser, userField } from './userField';
+import { USER_ID_PLACEHOLDER, actedOnUser, resolveUser, userField } from './userLocator';
 import { userRoleField } from './userRole';
 import { checkUserFields } from './userValidation';
 

@@ -5,7 +5,7 @@ import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/
 import { booleanParameter } from '../../shared/parameters';
 import { shareWithinRun } from '../../shared/runScope';
 import { USERS_SCOPES } from '../../shared/zoho';
-import { emailField, nameField } from './create';
+import { emailField, nameField } from './newUserFields';
 import { userDirectory } from './userDirectory';
 import type { ListedUser } from './userDirectory';
 import { additionalFieldsWithRole, sameRole } from './userRole';

@@ -1,7 +1,7 @@
 import type { IHttpRequestMethods } from 'n8n-workflow';
 
 import type { ZohoOperation } from '../../shared/operation';
-import { USER_ID_PLACEHOLDER, actedOnUser, userField } from './userField';
+import { USER_ID_PLACEHOLDER, actedOnUser, userField } from './userLocator';
 
 interface UserAction {
 	name: string;

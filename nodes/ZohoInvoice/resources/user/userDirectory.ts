@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
 import { preview } from '../../shared/errors';
 import { shareWithinRun } from '../../shared/runScope';
 import { listAllRecords } from '../../shared/transport';
+import { userIdOf } from './userId';
 import type { ZohoContext } from '../../shared/connection';
 
 /** A user as Zoho lists them, its id checked: nothing acts on a user without one. */
@@ -14,14 +15,6 @@ export type ListedUser = IDataObject & {
 	user_role?: string;
 	status?: string;
 };
-
-/** Zoho sends ids as strings; a number is taken only while it is exact (below 2^53). */
-function checkedUserId(value: unknown): string | undefined {
-	// Never a leading zero: "0982…" and "982…" would be one user to Zoho and two to the node.
-	if (typeof value === 'string' && /^[1-9]\d*$/.test(value)) return value;
-	if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
-	return undefined;
-}
 
 /** Every user of the organization, all statuses: ⌈users ÷ 200⌉ requests. */
 export async function listAllUsers(context: ZohoContext): Promise<ListedUser[]> {
@@ -34,7 +27,7 @@ export async function listAllUsers(context: ZohoContext): Promise<ListedUser[]> 
 	// A list that shifts while it is paged can show a user on two pages: one user is one entry.
 	const users = new Map<string, ListedUser>();
 	for (const record of records) {
-		const userId = checkedUserId(record.user_id);
+		const userId = userIdOf(record.user_id);
 		if (userId === undefined) {
 			throw new NodeOperationError(
 				context.getNode(),

@@ -8,15 +8,14 @@ import type {
 
 import { preview } from '../../shared/errors';
 import { invalidInput } from '../../shared/parameters';
+import { onceForItem } from '../../shared/runScope';
 import { userDirectory } from './userDirectory';
 import type { ListedUser } from './userDirectory';
+import { USER_ID_PATTERN } from './userId';
 import { isEmail } from './userValidation';
 
 /** Where an operation's path names the user: `/users/{user_id}/invite`, as in Zoho's reference. */
 export const USER_ID_PLACEHOLDER = '{user_id}';
-
-/** Digits without a leading zero: "0982…" would be another id to the node and the same to Zoho, and no user has id 0. */
-const USER_ID_PATTERN = /^[1-9]\d*$/;
 
 /** The user the User field names: their id, and their listing when they were found By Email. */
 export interface NamedUser {
@@ -42,7 +41,7 @@ async function findByEmail(context: IExecuteSingleFunctions, email: string): Pro
 }
 
 /** The user the `userId` field names, checked before anything is sent. */
-export async function resolveUser(context: IExecuteSingleFunctions): Promise<NamedUser> {
+async function locateUser(context: IExecuteSingleFunctions): Promise<NamedUser> {
 	const locator = context.getNodeParameter('userId') as INodeParameterResourceLocator | undefined;
 	const value = locator?.value;
 	if (locator?.mode === 'email') {
@@ -78,6 +77,15 @@ export async function resolveUser(context: IExecuteSingleFunctions): Promise<Nam
 	return { userId: text };
 }
 
+/**
+ * The user the User field names, found once per item: the path's preSend,
+ * Update's fill-in and the output all ask, and By Email must not be looked up
+ * (nor its errors raised) three times.
+ */
+export async function resolveUser(context: IExecuteSingleFunctions): Promise<NamedUser> {
+	return await onceForItem(context, 'user', async () => await locateUser(context));
+}
+
 /** preSend: put the named user's id into the operation's path. */
 export async function insertUserId(
 	this: IExecuteSingleFunctions,
@@ -92,7 +100,7 @@ export async function actedOnUser(context: IExecuteSingleFunctions): Promise<IDa
 	return { user_id: (await resolveUser(context)).userId };
 }
 
-/** The user field, for every operation that acts on one user. */
+/** The User field (a resource locator), for every operation that acts on one user. */
 export const userField: INodeProperties = {
 	displayName: 'User',
 	name: 'userId',
