@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 
-import { preview, readHttpFailure } from '../nodes/ZohoInvoice/shared/errors';
+import { networkFailureSays, preview, timedOut } from '../nodes/ZohoInvoice/shared/errors';
+import { readFailure } from '../nodes/ZohoInvoice/shared/failure';
 import { TOKEN_PATH, accountsBaseUrl } from '../nodes/ZohoInvoice/shared/zoho';
 
 /**
@@ -100,7 +101,7 @@ class TokenRefusedError extends Error {}
  * sits behind the accounts URL may echo the request: the credential's
  * secrets are cut out before anything is quoted.
  */
-function quoted(
+function quotedWithoutSecrets(
 	credentials: ICredentialDataDecryptedObject,
 	value: unknown,
 	length: number,
@@ -129,7 +130,7 @@ function tokenProblem(
 		case 'Access Denied':
 			return `Zoho refused a new access token ${where}: at most 10 tokens per refresh token are allowed every 10 minutes. Wait a few minutes and try again.`;
 		default:
-			return `Zoho refused a new access token ${where} ("${quoted(credentials, error, 60)}"). Check the Client ID, Client Secret, Refresh Token and Region.`;
+			return `Zoho refused a new access token ${where} ("${quotedWithoutSecrets(credentials, error, 60)}"). Check the Client ID, Client Secret, Refresh Token and Region.`;
 	}
 }
 
@@ -140,7 +141,7 @@ function unreachable(
 	accountsUrl: string,
 	pastDeadline: boolean,
 ): Error {
-	const failure = readHttpFailure(error);
+	const failure = readFailure(error);
 	const where = `the Zoho accounts server at ${accountsUrl}`;
 	const check =
 		'Check the Region (or the Accounts URL of a Custom region) and that n8n can reach the internet.';
@@ -155,27 +156,16 @@ function unreachable(
 			return new TokenRefusedError(
 				`${CREDENTIAL}: ${tokenProblem(credentials, body.error, `at ${accountsUrl}`)}`,
 			);
-		const message = `${CREDENTIAL}: ${where} answered HTTP ${failure.status} instead of a token (${quoted(credentials, failure.body ?? '', 80)}). ${check}`;
+		const message = `${CREDENTIAL}: ${where} answered HTTP ${failure.status} instead of a token (${quotedWithoutSecrets(credentials, failure.body ?? '', 80)}). ${check}`;
 		// A server error may pass in a moment: only a refusal (4xx) is worth remembering.
 		return failure.status >= 500 ? new Error(message) : new TokenRefusedError(message);
 	}
-	switch (failure.networkCode) {
-		case 'ECONNREFUSED':
-			return new Error(
-				`${CREDENTIAL}: could not connect to ${where}: the connection was refused. ${check}`,
-			);
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return new Error(`${CREDENTIAL}: could not find the host of ${where}. ${check}`);
-		case 'ECONNABORTED':
-		case 'ETIMEDOUT':
-		case 'ESOCKETTIMEDOUT':
-			return late();
-		default:
-			return new Error(
-				`${CREDENTIAL}: could not reach ${where}${failure.reason ? ` (${quoted(credentials, failure.reason, 80)})` : ''}. ${check}`,
-			);
-	}
+	if (timedOut(failure)) return late();
+	const says = networkFailureSays(failure, where);
+	if (says) return new Error(`${CREDENTIAL}: ${says}. ${check}`);
+	return new Error(
+		`${CREDENTIAL}: could not reach ${where}${failure.reason ? ` (${quotedWithoutSecrets(credentials, failure.reason, 80)})` : ''}. ${check}`,
+	);
 }
 
 async function requestAccessToken(
@@ -209,7 +199,7 @@ async function requestAccessToken(
 		typeof response === 'object' && response !== null ? (response as IDataObject) : undefined;
 	if (!answer) {
 		throw new TokenRefusedError(
-			`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer with JSON (${quoted(credentials, response ?? '', 80)}). Check the Region.`,
+			`${CREDENTIAL}: the Zoho accounts server at ${accountsUrl} did not answer with JSON (${quotedWithoutSecrets(credentials, response ?? '', 80)}). Check the Region.`,
 		);
 	}
 	if (typeof answer.error === 'string') {

@@ -1,13 +1,19 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { asRecord, isZohoSuccess, unexpectedAnswerError } from './errors';
+import { unexpectedAnswerError } from './errors';
 import type { FailureContext } from './errors';
+import { asRecord } from './failure';
 import type { Page } from './pagination';
 
 /** Where an answer came from, to name it when it is not what Zoho sends. */
 export interface AnswerSource {
 	node: INode;
 	failure: FailureContext;
+}
+
+/** Zoho's envelope: success is a JSON object whose `code` is 0, and nothing else. */
+export function isZohoSuccess(body: unknown): body is Record<string, unknown> {
+	return asRecord(body)?.code === 0;
 }
 
 /** Zoho's success envelope, or the error that says what came instead. */

@@ -1,29 +1,20 @@
+/**
+ * Phrasing a failure for a person: what happened and what to do, from the
+ * reading of it (failure.ts), as n8n's error types.
+ */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
 import {
-	RATE_LIMIT_HEADERS,
-	SETTINGS_ALL_SCOPE,
-	USERS_SCOPES,
-	ZOHO_ERROR_CODES,
-	ZOHO_LIMITS,
-} from './zoho';
+	RateLimitWaitExceeded,
+	asRecord,
+	readFailure,
+	usedUpDailyQuota,
+	zohoFailure,
+} from './failure';
+import type { ZohoFailure } from './failure';
 
-/**
- * What went wrong, as plain values. Never the HTTP error itself: that one
- * carries the request's headers, access token included.
- */
-export interface ZohoFailure {
-	status?: number;
-	body?: unknown;
-	headers?: Record<string, unknown>;
-	/** Node's network error code, e.g. ECONNREFUSED. */
-	networkCode?: string;
-	reason?: string;
-	/** A failure before any request, e.g. the credential could not get a token: its own words. */
-	message?: string;
-	description?: string;
-}
+import { SETTINGS_ALL_SCOPE, USERS_SCOPES, ZOHO_ERROR_CODES, ZOHO_LIMITS } from './zoho';
 
 /** What the message should name besides the failure itself. */
 export interface FailureContext {
@@ -41,53 +32,6 @@ export interface FailureContext {
 	scopes?: readonly string[];
 }
 
-export function asRecord(value: unknown): Record<string, unknown> | undefined {
-	return typeof value === 'object' && value !== null && !Array.isArray(value)
-		? (value as Record<string, unknown>)
-		: undefined;
-}
-
-/** n8n 1.x and 2.x wrap HTTP failures differently; dig out status, body, headers and network code. */
-export function readHttpFailure(error: unknown): ZohoFailure {
-	const outer = asRecord(error) ?? {};
-	const cause = asRecord(outer.cause) ?? {};
-	const response = asRecord(cause.response) ?? asRecord(outer.response) ?? {};
-	const context = asRecord(outer.context) ?? {};
-	const statusText = String(outer.httpCode ?? response.status ?? cause.status ?? '');
-	const status = /^\d{3}$/.test(statusText) ? Number(statusText) : undefined;
-	// n8n 1.x leaves the network code in httpCode.
-	const networkCode = [cause.code, outer.code, asRecord(cause.cause)?.code, outer.httpCode].find(
-		(code): code is string => typeof code === 'string' && /^E[A-Z_]+$/.test(code),
-	);
-	return {
-		status,
-		body: response.data ?? response.body ?? context.data,
-		headers: asRecord(response.headers),
-		networkCode,
-		reason: typeof cause.message === 'string' ? cause.message : undefined,
-		message: typeof outer.message === 'string' ? outer.message : undefined,
-		description: typeof outer.description === 'string' ? outer.description : undefined,
-	};
-}
-
-/**
- * Zoho saying the record asked for does not exist: its "does not exist"
- * code, or a 404 in Zoho's JSON whose message says so. Anything else (a
- * gateway's 404, "Invalid URL Passed", a page that is not JSON) proves
- * nothing: the trigger reports a departure on this alone.
- */
-export function isNoSuchRecord(failure: ZohoFailure): boolean {
-	const body = asRecord(failure.body);
-	if (body?.code === ZOHO_ERROR_CODES.recordMissing) return true;
-	return (
-		failure.status === 404 &&
-		typeof body?.code === 'number' &&
-		body.code !== 0 &&
-		typeof body.message === 'string' &&
-		/does not exist/i.test(body.message)
-	);
-}
-
 /**
  * An error on its way out of the node: the node's own as they are (told by
  * name, as n8n's WorkflowExecute tells them), anything else wrapped as n8n
@@ -97,100 +41,6 @@ export function asNodeError(node: INode, error: unknown): Error {
 	if (error instanceof Error && ['NodeApiError', 'NodeOperationError'].includes(error.name))
 		return error;
 	return new NodeOperationError(node, error instanceof Error ? error : String(error));
-}
-
-/** Zoho's "You are not authorized to perform this operation": the token lacks the request's scope. */
-export function isScopeRefusal(error: unknown): boolean {
-	return asRecord(readHttpFailure(error).body)?.code === ZOHO_ERROR_CODES.notAuthorized;
-}
-
-export type RateLimitKind = 'daily' | 'perWindow' | 'simultaneous';
-
-export interface RateLimitReading {
-	kind: RateLimitKind;
-	/** False when only Zoho's code says so (45 is reported both ways): the node confirms it first. */
-	certain: boolean;
-}
-
-/** What Zoho's X-Rate-Limit-* headers say of the daily quota, when it sends them (zoho.ts). */
-export interface DailyQuota {
-	limit: number;
-	remaining: number;
-	/** Seconds until the quota resets; reported untrustworthy when 0. */
-	resetsInSeconds?: number;
-}
-
-export function dailyQuotaOf(headers: Record<string, unknown> | undefined): DailyQuota | undefined {
-	const header = (name: string) => {
-		const entry = Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name);
-		const text = String(entry?.[1] ?? '').trim();
-		return /^\d+$/.test(text) ? Number(text) : undefined;
-	};
-	const limit = header(RATE_LIMIT_HEADERS.dailyQuota);
-	const remaining = header(RATE_LIMIT_HEADERS.remainingToday);
-	if (limit === undefined || remaining === undefined) return undefined;
-	const reset = header(RATE_LIMIT_HEADERS.secondsUntilReset);
-	return { limit, remaining, resetsInSeconds: reset ? reset : undefined };
-}
-
-/** Which limit Zoho's message names, if it names one. */
-function limitNamedBy(message: string): RateLimitKind | undefined {
-	if (/\bminutes?\b/i.test(message)) return 'perWindow';
-	if (/\bdays?\b|\bdaily\b/i.test(message)) return 'daily';
-	if (/concurren|simultaneous/i.test(message)) return 'simultaneous';
-	return undefined;
-}
-
-const RATE_LIMIT_CODES = new Set<unknown>([
-	ZOHO_ERROR_CODES.perMinuteLimit,
-	ZOHO_ERROR_CODES.dailyLimit,
-	ZOHO_ERROR_CODES.simultaneousLimit,
-]);
-
-/**
- * Which of Zoho's limits a failure hit, if any. Zoho's codes are reported
- * inconsistently (zoho.ts), so the message decides first; then the quota
- * headers, when Zoho sends them; the code only when neither says anything,
- * and 45 alone is only a suspicion of the daily quota.
- */
-export function rateLimitOf(failure: ZohoFailure): RateLimitReading | undefined {
-	const body = asRecord(failure.body);
-	if (failure.status !== 429 && !RATE_LIMIT_CODES.has(body?.code)) return undefined;
-	const named = limitNamedBy(typeof body?.message === 'string' ? body.message : '');
-	if (named) return { kind: named, certain: true };
-	const quota = dailyQuotaOf(failure.headers);
-	if (quota && quota.remaining === 0) return { kind: 'daily', certain: true };
-	if (body?.code === ZOHO_ERROR_CODES.simultaneousLimit)
-		return { kind: 'simultaneous', certain: true };
-	if (body?.code === ZOHO_ERROR_CODES.dailyLimit && !quota)
-		return { kind: 'daily', certain: false };
-	return { kind: 'perWindow', certain: true };
-}
-
-function isDailyQuota(failure: ZohoFailure): boolean {
-	const reading = rateLimitOf(failure);
-	return reading?.kind === 'daily' && reading.certain;
-}
-
-/** Why the node stopped waiting for Zoho's limits; every call of the organization then fails at once. */
-export type GaveUp =
-	/** Zoho refused every call of the organization for this long: the circuit is open. */
-	| { reason: 'refusing'; refusedForMs: number; nextProbeInMs: number }
-	/** Zoho's Retry-After asked for longer than the node waits. */
-	| { reason: 'retryAfter'; retryAfterMs: number; maxWaitMs: number }
-	/** The daily quota is used up (Zoho said so, or its X-Rate-Limit-Remaining was 0). */
-	| { reason: 'dailyQuota'; quota?: DailyQuota }
-	/** This one request was refused this many times. */
-	| { reason: 'refusedTooOften'; refusals: number };
-
-/** The node stopped waiting out Zoho's limits for one of the reasons above. */
-export class RateLimitWaitExceeded extends Error {
-	constructor(
-		readonly failure: ZohoFailure,
-		readonly gaveUp: GaveUp,
-	) {
-		super(`The node stopped waiting out Zoho's rate limits (${gaveUp.reason})`);
-	}
 }
 
 /** "5 min", "24 h", "9 h 41 min", "1.5 s": how long, as a person says it. */
@@ -240,13 +90,12 @@ function scopeGuidance(context: FailureContext): string {
 function guidance(failure: ZohoFailure, context: FailureContext): string {
 	const { host, noun } = context;
 	// Zoho's answer to a request the token has no scope for: a new token would be refused the same way.
-	if (asRecord(failure.body)?.code === ZOHO_ERROR_CODES.notAuthorized)
-		return scopeGuidance(context);
+	if (failure.scopeRefused) return scopeGuidance(context);
 	if (asRecord(failure.body)?.code === ZOHO_ERROR_CODES.invalidUrl) {
 		return `Zoho does not know this address (${host}). Check the credential's Region, or its API URL if it is Custom: it must end in /invoice/v3.`;
 	}
-	if (isDailyQuota(failure)) return DAILY_QUOTA_GUIDANCE;
-	if (rateLimitOf(failure)) {
+	if (usedUpDailyQuota(failure)) return DAILY_QUOTA_GUIDANCE;
+	if (failure.rateLimit) {
 		return context.waitsOutRateLimits === false
 			? 'Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). Turn on Request Options → Wait Out Rate Limits (the default) and the node paces itself and waits when Zoho says to.'
 			: 'Zoho allows each organization 100 API calls a minute and 10 at a time (5 on the Free plan). The node paces itself, but other integrations or n8n processes share the same limits: run again later.';
@@ -270,31 +119,59 @@ function guidance(failure: ZohoFailure, context: FailureContext): string {
 	}
 }
 
+/**
+ * What Node's network error codes mean, in words, about `where` (an API
+ * host, or the accounts server at a URL): the node's messages and the Self
+ * Client's token errors say them alike.
+ */
+const NETWORK_FAILURES: Array<{
+	codes: string[];
+	timedOut?: true;
+	says: (where: string) => string;
+}> = [
+	{
+		codes: ['ECONNREFUSED'],
+		says: (where) => `could not connect to ${where}: the connection was refused`,
+	},
+	{ codes: ['ENOTFOUND', 'EAI_AGAIN'], says: (where) => `could not find the host of ${where}` },
+	{
+		codes: ['ECONNABORTED', 'ETIMEDOUT', 'ESOCKETTIMEDOUT'],
+		timedOut: true,
+		says: (where) => `${where} did not answer in time`,
+	},
+	{
+		codes: ['ECONNRESET', 'EPIPE'],
+		says: (where) => `the connection to ${where} was dropped before Zoho answered`,
+	},
+];
+
+function networkFailureOf(failure: ZohoFailure) {
+	return NETWORK_FAILURES.find(({ codes }) => codes.includes(failure.networkCode ?? ''));
+}
+
+/** What a network failure was, in words, when its code is one of Node's known ones. */
+export function networkFailureSays(failure: ZohoFailure, where: string): string | undefined {
+	return networkFailureOf(failure)?.says(where);
+}
+
+/** Whether the network failure was a timeout (the Self Client says how long it waited instead). */
+export function timedOut(failure: ZohoFailure): boolean {
+	return networkFailureOf(failure)?.timedOut === true;
+}
+
 function networkMessage(
 	failure: ZohoFailure,
 	host: string,
 ): { message: string; description: string } {
 	const description =
 		"Check that the credential's Region (or its custom API URL) is right and that n8n can reach the internet, then try again. Retry On Fail in the node's Settings rides out short outages.";
-	switch (failure.networkCode) {
-		case 'ECONNREFUSED':
-			return { message: `Could not connect to ${host}: the connection was refused`, description };
-		case 'ENOTFOUND':
-		case 'EAI_AGAIN':
-			return { message: `Could not find the host ${host}`, description };
-		case 'ECONNABORTED':
-		case 'ETIMEDOUT':
-		case 'ESOCKETTIMEDOUT':
-			return { message: `${host} did not answer in time`, description };
-		case 'ECONNRESET':
-		case 'EPIPE':
-			return { message: `The connection to ${host} was dropped before Zoho answered`, description };
-		default:
-			return {
-				message: `The request to ${host} failed${failure.reason ? `: ${failure.reason}` : ''}`,
-				description,
-			};
-	}
+	const says = networkFailureSays(failure, host);
+	return {
+		message: says
+			? `${says.charAt(0).toUpperCase()}${says.slice(1)}`
+			: `The request to ${host} failed${failure.reason ? `: ${failure.reason}` : ''}`,
+		description,
+	};
 }
 
 /**
@@ -309,8 +186,20 @@ export function preview(value: unknown, length = 120): string {
 	return text.length > length ? `${text.slice(0, length)}…` : text;
 }
 
+/**
+ * What came instead of what was expected, for a message: text in quotes,
+ * anything else with its type ("number 42"); `typed` names the type of text
+ * too, for "expected …, got …" (`string "ten"`).
+ */
+export function whatCame(value: unknown, { length = 60, typed = false } = {}): string {
+	if (typed) return `${typeof value} ${quoted(value, length)}`;
+	return typeof value === 'string'
+		? `"${preview(value, length)}"`
+		: `${typeof value} ${preview(value, length)}`;
+}
+
 /** A value given where another type was expected, for "got …": strings quoted, numbers as JavaScript writes them. */
-export function quoted(value: unknown, length = 40): string {
+function quoted(value: unknown, length: number): string {
 	return typeof value === 'number'
 		? String(value)
 		: preview(JSON.stringify(value) ?? String(value), length);
@@ -334,7 +223,7 @@ function messageAndDescription(
 		};
 	}
 	const zohoCode = typeof body.code === 'number' ? body.code : undefined;
-	const message = isDailyQuota(failure)
+	const message = usedUpDailyQuota(failure)
 		? DAILY_QUOTA_MESSAGE
 		: typeof body.message === 'string'
 			? body.message
@@ -358,7 +247,7 @@ function gaveUpMessage(
 	context: FailureContext,
 ): { message: string; description: string } {
 	const { failure, gaveUp } = error;
-	const limits = guidance(failure, context) || guidance({ status: 429 }, context);
+	const limits = guidance(failure, context) || guidance(zohoFailure({ status: 429 }), context);
 	switch (gaveUp.reason) {
 		case 'refusing':
 			return {
@@ -389,7 +278,7 @@ function gaveUpMessage(
 	}
 }
 
-/** A failed request (what n8n's HTTP layer or the rate governor threw) as a NodeApiError. */
+/** A failed request (as the rate governor threw it, read where it failed) as a NodeApiError. */
 export function requestFailedError(
 	node: INode,
 	error: unknown,
@@ -398,7 +287,7 @@ export function requestFailedError(
 	if (error instanceof RateLimitWaitExceeded) {
 		return zohoApiError(node, error.failure, context, gaveUpMessage(error, context));
 	}
-	return zohoApiError(node, readHttpFailure(error), context);
+	return zohoApiError(node, readFailure(error), context);
 }
 
 /** A Zoho failure as a NodeApiError that says what happened and what to do. */
@@ -427,11 +316,6 @@ function zohoApiError(
 	);
 }
 
-/** Zoho's envelope: success is a JSON object whose `code` is 0, and nothing else. */
-export function isZohoSuccess(body: unknown): body is Record<string, unknown> {
-	return asRecord(body)?.code === 0;
-}
-
 /**
  * An answer with a 2xx status that is not Zoho's success: Zoho's own error
  * envelope, or something that is not Zoho's JSON at all (a proxy's page, a
@@ -445,7 +329,7 @@ export function unexpectedAnswerError(
 ): NodeApiError {
 	const record = asRecord(body);
 	if (record && typeof record.code === 'number' && record.code !== 0) {
-		return zohoApiError(node, { status: 200, body: record }, context);
+		return zohoApiError(node, zohoFailure({ status: 200, body: record }), context);
 	}
 	const message = missing
 		? `Zoho's answer has no ${missing}`
@@ -454,10 +338,10 @@ export function unexpectedAnswerError(
 			: `${context.host} answered with something other than Zoho's JSON`;
 	return zohoApiError(
 		node,
-		{
+		zohoFailure({
 			message,
 			description: `What came back: ${preview(body)}. Nothing was done with it. Check the credential's Region or custom API URL: the answer may not come from the Zoho Invoice API.`,
-		},
+		}),
 		context,
 	);
 }

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteSingleFunctions } from 'n8n-workflow';
 
 import type { ZohoContext } from './connection';
-import { quoted } from './errors';
+import { whatCame } from './errors';
 
 /** The item a context acts for; none for the editor's pickers and the trigger. */
 export function itemIndexOf(context: ZohoContext): number | undefined {
@@ -32,7 +32,7 @@ export function invalidInput(
  * something the user did not mean (`"false"` is truthy; `"abc"` is NaN).
  */
 function wrongType(context: ZohoContext, displayName: string, expected: string, value: unknown) {
-	const got = value === undefined ? 'nothing' : `${typeof value} ${quoted(value)}`;
+	const got = value === undefined ? 'nothing' : whatCame(value, { typed: true, length: 40 });
 	return new NodeOperationError(
 		context.getNode(),
 		`${displayName}: expected ${expected}, got ${got}`,

@@ -12,7 +12,8 @@ import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
 import { requestScope, zohoConnection } from './connection';
 import type { RoutedRequest, ZohoCall, ZohoOperation, ZohoResource } from './operation';
-import { asNodeError, isScopeRefusal, requestFailedError } from './errors';
+import { asNodeError, requestFailedError } from './errors';
+import { readFailure } from './failure';
 import { collectPages } from './pagination';
 import { booleanParameter, positiveIntegerParameter } from './parameters';
 import { noteZohoAnswerHeaders, withinRateLimits } from './rateLimits';
@@ -153,7 +154,7 @@ export function zohoRequestPipeline(resources: ZohoResource[]) {
 				);
 			} catch (error) {
 				const failure = error instanceof RefusedWithinRun ? error.refusal : error;
-				if (isScopeRefusal(failure)) refuseWithinRun(context, kind, failure);
+				if (readFailure(failure).scopeRefused) refuseWithinRun(context, kind, failure);
 				throw requestFailedError(node, failure, source.failure);
 			}
 			// The operations declare no postReceive, so n8n hands over Zoho's answer as it came.

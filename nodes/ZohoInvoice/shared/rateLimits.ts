@@ -2,12 +2,13 @@ import * as n8nWorkflow from 'n8n-workflow';
 
 import {
 	RateLimitWaitExceeded,
+	ZohoRequestFailed,
 	asRecord,
 	dailyQuotaOf,
-	readHttpFailure,
-	rateLimitOf,
-} from './errors';
-import type { GaveUp, RateLimitReading, ZohoFailure } from './errors';
+	readFailure,
+	zohoFailure,
+} from './failure';
+import type { GaveUp, RateLimitReading, ZohoFailure } from './failure';
 import { ZOHO_LIMITS } from './zoho';
 
 /**
@@ -664,14 +665,18 @@ export interface RateLimitOptions {
 	signal?: AbortSignal;
 }
 
-type Sent<T> = { value: T } | { failed: unknown; failure: ZohoFailure };
+type Sent<T> = { value: T } | { failure: ZohoFailure };
 
-/** The request's answer, or how it failed, as plain values (the HTTP error stays for rethrowing). */
+/**
+ * The request's answer, or how it failed: read here, once, into plain values
+ * (failure.ts). What is thrown from here on is that reading, never the HTTP
+ * error, which carries the request's headers, token included.
+ */
 async function sendOnce<T>(send: () => Promise<T>): Promise<Sent<T>> {
 	try {
 		return { value: await send() };
 	} catch (failed) {
-		return { failed, failure: readHttpFailure(failed) };
+		return { failure: readFailure(failed) };
 	}
 }
 
@@ -695,12 +700,12 @@ export async function withinRateLimits<T>(
 			governor.succeeded(call);
 			return sent.value;
 		}
-		const { failed, failure } = sent;
-		const reading = rateLimitOf(failure);
+		const { failure } = sent;
+		const reading = failure.rateLimit;
 		if (!reading) {
 			if (failure.status !== undefined) governor.succeeded(call);
 			else governor.failed(call);
-			throw failed;
+			throw new ZohoRequestFailed(failure);
 		}
 		const stopped = governor.refused(call, reading, failure);
 		if (stopped) throw stopped;
@@ -717,9 +722,9 @@ async function sendUnpaced<T>(governor: OrganizationGovernor, send: () => Promis
 	governor.throwIfStopped();
 	const sent = await sendOnce(send);
 	if ('value' in sent) return sent.value;
-	const reading = rateLimitOf(sent.failure);
+	const reading = sent.failure.rateLimit;
 	if (reading?.kind === 'daily' && reading.certain) governor.quotaUsedUp(sent.failure);
-	throw sent.failed;
+	throw new ZohoRequestFailed(sent.failure);
 }
 
 /**
@@ -730,5 +735,6 @@ async function sendUnpaced<T>(governor: OrganizationGovernor, send: () => Promis
 export function noteZohoAnswerHeaders(organization: string, headers: unknown): void {
 	const record = asRecord(headers);
 	const quota = dailyQuotaOf(record);
-	if (quota?.remaining === 0) governors.get(organization)?.quotaUsedUp({ headers: record }, quota);
+	if (quota?.remaining === 0)
+		governors.get(organization)?.quotaUsedUp(zohoFailure({ headers: record }), quota);
 }

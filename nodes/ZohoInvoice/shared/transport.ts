@@ -9,7 +9,8 @@ import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
 import { requestScope, zohoConnection } from './connection';
 import type { ZohoContext } from './connection';
-import { isNoSuchRecord, readHttpFailure, requestFailedError } from './errors';
+import { requestFailedError } from './errors';
+import { answerSaysNoSuchRecord, readFailure } from './failure';
 import { collectPages } from './pagination';
 import type { Page } from './pagination';
 import { itemIndexOf } from './parameters';
@@ -120,9 +121,9 @@ async function sendZohoRequest(
 			return answer;
 		});
 	} catch (error) {
-		if (answers?.noSuchRecord && isNoSuchRecord(readHttpFailure(error))) return undefined;
+		if (answers?.noSuchRecord && readFailure(error).noSuchRecord) return undefined;
 		throw requestFailedError(source.node, error, source.failure);
 	}
-	if (answers?.noSuchRecord && isNoSuchRecord({ body: response.body })) return undefined;
+	if (answers?.noSuchRecord && answerSaysNoSuchRecord(response.body)) return undefined;
 	return { envelope: successOf(response.body, source), source };
 }

@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecutePaginationFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { RoutedRequest, SendForSuccess, ZohoOperation } from '../../shared/operation';
-import { preview } from '../../shared/errors';
+import { preview, whatCame } from '../../shared/errors';
 import { booleanParameter, wholeNumberParameter } from '../../shared/parameters';
 import { USERS_SCOPES } from '../../shared/zoho';
 import { arrivedItems, itemsOfRun, runHasStopped, shareWithinRun } from '../../shared/runScope';
@@ -75,7 +75,7 @@ function keepEmailsOf(context: IExecutePaginationFunctions): Set<string> {
 	if (!entries) {
 		throw runRefused(
 			context,
-			`Keep Emails: expected addresses separated by commas, got ${typeof value} ${preview(value, 40)}`,
+			`Keep Emails: expected addresses separated by commas, got ${whatCame(value, { typed: true, length: 40 })}`,
 			'Give the addresses Sync must never remove, like accountant@example.com, it@example.com.',
 		);
 	}
@@ -101,7 +101,7 @@ function removeMissingOf(context: IExecutePaginationFunctions): RemoveMissing {
 		return value as RemoveMissing;
 	throw runRefused(
 		context,
-		`Remove Missing: expected one of ${Object.keys(REMOVE_MISSING).join(', ')}, got ${typeof value} ${preview(value, 40)}`,
+		`Remove Missing: expected one of ${Object.keys(REMOVE_MISSING).join(', ')}, got ${whatCame(value, { typed: true, length: 40 })}`,
 		'Pick Mark Inactive, Delete or Leave Alone.',
 	);
 }

@@ -6,7 +6,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { preview } from '../../shared/errors';
+import { preview, whatCame } from '../../shared/errors';
 import { invalidInput } from '../../shared/parameters';
 import { onceForItem } from '../../shared/runScope';
 import { userDirectory } from './userDirectory';
@@ -49,7 +49,7 @@ async function locateUser(context: IExecuteSingleFunctions): Promise<NamedUser> 
 		if (typeof email !== 'string' || !isEmail(email)) {
 			throw invalidInput(
 				context,
-				`User: ${typeof email === 'string' ? `"${preview(email, 60)}"` : `${typeof email} ${preview(email, 60)}`} is not an email address`,
+				`User: ${whatCame(email)} is not an email address`,
 				'Give the email address of a user in this organization, like name@example.com.',
 			);
 		}

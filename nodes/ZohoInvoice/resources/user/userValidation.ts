@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteSingleFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
-import { preview } from '../../shared/errors';
+import { whatCame } from '../../shared/errors';
 import { invalidInput } from '../../shared/parameters';
 
 /** The longest address email standards allow: longer is refused before any check runs on it. */
@@ -28,13 +28,6 @@ export function isEmail(value: string): boolean {
 	return dot > 0 && !domain.endsWith('.');
 }
 
-/** Says what came instead of text, quoting at most a short start of it. */
-function given(value: unknown): string {
-	return typeof value === 'string'
-		? `"${preview(value, 60)}"`
-		: `${typeof value} ${preview(value, 60)}`;
-}
-
 /**
  * The name, email and role about to be sent, checked so the user learns
  * which field is wrong before anything reaches Zoho. `complete`: Zoho
@@ -50,7 +43,7 @@ export function checkUserFields(
 		if (typeof name !== 'string') {
 			throw invalidInput(
 				context,
-				`Name: expected text, got ${name === undefined ? 'nothing' : given(name)}`,
+				`Name: expected text, got ${name === undefined ? 'nothing' : whatCame(name)}`,
 				"Give the user's full name, e.g. Jane Doe.",
 			);
 		}
@@ -65,8 +58,8 @@ export function checkUserFields(
 		throw invalidInput(
 			context,
 			typeof email === 'string' || email === undefined
-				? `Email: ${email === undefined ? 'nothing given' : `${given(email)} is not an email address`}`
-				: `Email: expected text, got ${given(email)}`,
+				? `Email: ${email === undefined ? 'nothing given' : `${whatCame(email)} is not an email address`}`
+				: `Email: expected text, got ${whatCame(email)}`,
 			"Give the user's email address, like name@example.com.",
 		);
 	}
@@ -75,7 +68,7 @@ export function checkUserFields(
 			context,
 			typeof role === 'string'
 				? 'Role: no role given'
-				: `Role: expected a role name, got ${given(role)}`,
+				: `Role: expected a role name, got ${whatCame(role)}`,
 			'Pick Admin, Staff or Timesheet Staff, or remove the Role field.',
 		);
 	}
