@@ -28,7 +28,7 @@ interface TokenEntry {
 	rejected: Map<string, number>;
 }
 
-export interface TokenSettings {
+interface TokenSettings {
 	/** The token request's own timeout: a stuck accounts server must not hold a run for n8n's five minutes. */
 	timeoutMs: number;
 	/** How long a refusal by Zoho (wrong secret, revoked token, too many refreshes) is answered from memory. */

@@ -12,7 +12,7 @@ export interface AnswerSource {
 }
 
 /** Zoho's envelope: success is a JSON object whose `code` is 0, and nothing else. */
-export function isZohoSuccess(body: unknown): body is Record<string, unknown> {
+function isZohoSuccess(body: unknown): body is Record<string, unknown> {
 	return asRecord(body)?.code === 0;
 }
 

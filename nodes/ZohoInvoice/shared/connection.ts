@@ -24,7 +24,7 @@ function credentialTypeFor(authentication: unknown): string {
 }
 
 /** Where and as whom requests go, read from the credential and checked before anything is sent. */
-export interface ZohoConnection {
+interface ZohoConnection {
 	credentialType: string;
 	apiUrl: string;
 	organizationId: string;

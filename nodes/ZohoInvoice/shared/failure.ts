@@ -12,7 +12,7 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
 		: undefined;
 }
 
-export type RateLimitKind = 'daily' | 'perWindow' | 'simultaneous';
+type RateLimitKind = 'daily' | 'perWindow' | 'simultaneous';
 
 export interface RateLimitReading {
 	kind: RateLimitKind;
@@ -120,7 +120,7 @@ export function answerSaysNoSuchRecord(body: unknown): boolean {
 }
 
 /** What Zoho's X-Rate-Limit-* headers say of the daily quota, when it sends them (zoho.ts). */
-export interface DailyQuota {
+interface DailyQuota {
 	limit: number;
 	remaining: number;
 	/** Seconds until the quota resets; reported untrustworthy when 0. */

@@ -27,7 +27,7 @@ export interface ZohoCall {
 export type SendForSuccess = (call: ZohoCall) => Promise<Record<string, unknown>>;
 
 /** What Zoho answers an operation with, and so what the node outputs. */
-export type OperationOutput =
+type OperationOutput =
 	/** One record under this key of Zoho's envelope (Get: `user`). */
 	| { record: string }
 	/** Records under this key, paged by the pipeline up to Return All / Limit (Get Many: `users`). */

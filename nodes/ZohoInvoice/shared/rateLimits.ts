@@ -35,7 +35,7 @@ import { ZOHO_LIMITS } from './zoho';
  *   used up, every waiting and new call of the organization fails at once,
  *   unsent, until one call asks Zoho again and gets through.
  */
-export interface RateLimitSettings {
+interface RateLimitSettings {
 	/** Calls one organization may start per window (Zoho: 100 a minute). */
 	callsPerWindow: number;
 	windowMs: number;

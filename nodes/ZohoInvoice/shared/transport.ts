@@ -17,7 +17,7 @@ import { itemIndexOf } from './parameters';
 import { noteZohoAnswerHeaders, withinRateLimits } from './rateLimits';
 import { ORGANIZATION_HEADER } from './zoho';
 
-export interface ZohoRequest {
+interface ZohoRequest {
 	method: IHttpRequestMethods;
 	path: string;
 	qs?: IDataObject;

@@ -3,7 +3,7 @@
  * header, OAuth scopes and token endpoint paths. Everything else imports these.
  */
 
-export interface ZohoRegion {
+interface ZohoRegion {
 	value: string;
 	name: string;
 	apiUrl: string;
@@ -180,7 +180,7 @@ export function organizationKeyOf(apiUrl: string, organizationId: string): strin
 }
 
 /** What a credential says about where its Zoho lives. */
-export interface ConnectionSettings {
+interface ConnectionSettings {
 	region?: unknown;
 	customApiUrl?: unknown;
 	customAccountsUrl?: unknown;
@@ -195,8 +195,7 @@ function regionOf(settings: ConnectionSettings): ZohoRegion | undefined {
 const CUSTOM_URL = /^https?:\/\/[^\s?#]+$/;
 
 /** A host URL from the credential's settings, or a sentence naming the setting that is wrong. */
-export type UrlOrProblem =
-	{ url: string; problem?: undefined } | { url?: undefined; problem: string };
+type UrlOrProblem = { url: string; problem?: undefined } | { url?: undefined; problem: string };
 
 function customUrl(value: unknown, field: string): UrlOrProblem {
 	const url = String(value ?? '')

@@ -15,7 +15,7 @@ export interface RememberedUser {
  * sorted ids (Zoho's ids are long and close together), statuses and roles as
  * indexes into their few distinct values. 10,000 users fit in about 400 KB.
  */
-export interface StoredSnapshot {
+interface StoredSnapshot {
 	version: 2;
 	/**
 	 * Whose users these are (API base URL and organization id): after the

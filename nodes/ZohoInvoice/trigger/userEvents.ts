@@ -15,7 +15,7 @@ import { MAX_PER_PAGE } from '../shared/zoho';
 import { decodeSnapshot, encodeSnapshot, rememberedOf } from './snapshot';
 import type { RememberedUser } from './snapshot';
 
-export const USER_EVENTS = [
+const USER_EVENTS = [
 	{ name: 'User Activated', value: 'userActivated', description: "A user's status became active" },
 	{
 		name: 'User Added',
@@ -40,7 +40,7 @@ export const USER_EVENTS = [
 	{ name: 'User Role Changed', value: 'userRoleChanged', description: "A user's role changed" },
 ] as const;
 
-export type UserEvent = (typeof USER_EVENTS)[number]['value'];
+type UserEvent = (typeof USER_EVENTS)[number]['value'];
 
 export const eventsProperty: INodeProperties = {
 	displayName: 'Events',

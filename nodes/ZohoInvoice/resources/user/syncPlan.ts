@@ -13,7 +13,7 @@ export interface SyncPerson {
 
 export type RemoveMissing = 'deactivate' | 'delete' | 'keep';
 
-export type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[string] }>;
+type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[string] }>;
 
 /** What Sync does for one person of the list. */
 export type PersonStep =

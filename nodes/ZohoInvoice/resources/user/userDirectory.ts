@@ -50,7 +50,7 @@ export async function listAllUsers(context: ZohoContext): Promise<ListedUser[]> 
 }
 
 /** The organization's users as one run of the node found them, by email address. */
-export class UserDirectory {
+class UserDirectory {
 	private readonly byEmail = new Map<string, ListedUser[]>();
 
 	constructor(readonly users: ListedUser[]) {

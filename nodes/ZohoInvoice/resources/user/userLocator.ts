@@ -18,7 +18,7 @@ import { isEmail } from './userValidation';
 export const USER_ID_PLACEHOLDER = '{user_id}';
 
 /** The user the User field names: their id, and their listing when they were found By Email. */
-export interface NamedUser {
+interface NamedUser {
 	userId: string;
 	listed?: ListedUser;
 }
@@ -87,7 +87,7 @@ export async function resolveUser(context: IExecuteSingleFunctions): Promise<Nam
 }
 
 /** preSend: put the named user's id into the operation's path. */
-export async function insertUserId(
+async function insertUserId(
 	this: IExecuteSingleFunctions,
 	requestOptions: IHttpRequestOptions,
 ): Promise<IHttpRequestOptions> {

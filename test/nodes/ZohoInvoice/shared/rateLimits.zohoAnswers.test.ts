@@ -67,10 +67,11 @@ describe("Zoho's answer is read by what it says, not by a code guessed", () => {
 			parameters: getEach,
 		});
 		expect(output.every((item) => item.error?.message === DAILY_QUOTA_MESSAGE)).toBe(true);
-		// The five sent at once, then one alone after the window; the others fail unsent.
+		// The five sent at once, then one alone once the window of the first has passed; the others
+		// fail unsent. (On a busy machine the five arrive spread out: the window runs from the first.)
 		const requests = sandbox.apiRequests();
 		expect(requests.length).toBe(6);
-		expect(requests[5].receivedAt - requests[4].receivedAt).toBeGreaterThanOrEqual(WINDOW_MS - 50);
+		expect(requests[5].receivedAt - requests[0].receivedAt).toBeGreaterThanOrEqual(WINDOW_MS - 50);
 	});
 
 	test(`X-Rate-Limit-Reset: 34881 on a per-minute 429 is not a 9.7-hour wait${N8N_LINE >= 2 ? '' : ' (n8n 1.x hides the headers)'}`, async () => {
