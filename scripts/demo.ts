@@ -7,13 +7,13 @@
  * ZOHO_DEMO_WRITE=1 and ZOHO_DEMO_EMAIL name a person to add, change and deactivate.
  */
 // First: keeps n8n-core's key file in a temporary folder, not in ~/.n8n.
-import '../test/setup';
+import '../harness/setup';
 
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { runNode } from '../test/helpers/engine';
-import { ZohoSandbox } from '../test/sandbox/server';
-import { CredentialStore, selfClientCredentials } from '../test/helpers/credentials';
+import { runNode } from '../harness/engine';
+import { ZohoSandbox } from '../sandbox/server';
+import { CredentialStore, selfClientCredentials } from '../harness/credentials';
 
 interface Step {
 	title: string;

@@ -11,7 +11,7 @@ import { chownSync, createWriteStream, existsSync, mkdirSync } from 'fs';
 import { join } from 'path';
 import { randomBytes } from 'crypto';
 
-import { freePort, sh, step } from './n8n';
+import { freePort, sh, step } from '../../harness/installedN8n';
 
 export interface Started {
 	name: string;

@@ -27,11 +27,18 @@ import {
 import os from 'os';
 import { join } from 'path';
 
-import { ZohoSandbox } from '../sandbox/server';
-import type { SandboxOptions } from '../sandbox/server';
-import { selfClientCredentials } from '../helpers/credentials';
+import { ZohoSandbox } from '../../sandbox/server';
+import type { SandboxOptions } from '../../sandbox/server';
+import { selfClientCredentials } from '../../harness/credentials';
 import { ownerEnvironment } from './editor';
-import { N8N_BIN, ensureN8n, ensureNode24, n8nEnvironment, sh, step } from './n8n';
+import {
+	N8N_BIN,
+	ensureN8n,
+	ensureNode24,
+	n8nEnvironment,
+	sh,
+	step,
+} from '../../harness/installedN8n';
 import {
 	Processes,
 	ensureRedis,
