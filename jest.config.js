@@ -5,7 +5,7 @@ const base = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: { isolatedModules: true } }] },
-	setupFiles: ['<rootDir>/test/setup.ts'],
+	setupFiles: ['<rootDir>/harness/setup.ts'],
 };
 
 module.exports = {
@@ -17,13 +17,17 @@ module.exports = {
 	// at shutdown); without this jest would wait on it forever after the last test.
 	forceExit: true,
 	projects: [
-		{ ...base, displayName: 'n8n 2.x', globals: { N8N_LINE: 2 } },
+		{
+			...base,
+			displayName: 'n8n 2.x',
+			globals: { N8N_LINE: 2 },
+			// The sandbox's own tests (beside it) do not involve n8n: they run once, here.
+			roots: ['<rootDir>/test', '<rootDir>/sandbox'],
+		},
 		{
 			...base,
 			displayName: 'n8n 1.x',
 			globals: { N8N_LINE: 1 },
-			// The sandbox's own tests do not involve n8n: once is enough.
-			testPathIgnorePatterns: ['/test/sandbox/'],
 			// The node imports n8n-workflow as a peer: in n8n 1.x that is 1.x's copy.
 			moduleNameMapper: {
 				'^n8n-core$': '<rootDir>/node_modules/n8n-core-v1',

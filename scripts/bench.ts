@@ -4,7 +4,7 @@
  * Prints a table and writes it to BENCHMARKS.md with the machine it ran on.
  */
 // First: keeps n8n-core's key file in a temporary folder, not in ~/.n8n.
-import '../test/setup';
+import '../harness/setup';
 
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import os from 'os';
@@ -23,11 +23,11 @@ import {
 	rememberedOf,
 } from '../nodes/ZohoInvoice/trigger/snapshot';
 import { changesBetween } from '../nodes/ZohoInvoice/trigger/userEvents';
-import { PollingTrigger } from '../test/helpers/poll';
-import { runNode } from '../test/helpers/engine';
-import { searchUsers } from '../test/helpers/listSearch';
-import { ZohoSandbox } from '../test/sandbox/server';
-import { CredentialStore, selfClientCredentials } from '../test/helpers/credentials';
+import { PollingTrigger } from '../harness/poll';
+import { runNode } from '../harness/engine';
+import { searchUsers } from '../harness/listSearch';
+import { ZohoSandbox } from '../sandbox/server';
+import { CredentialStore, selfClientCredentials } from '../harness/credentials';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Zoho's window of 100 calls is a minute; here a "minute" lasts this long, so the limits rows take seconds. */

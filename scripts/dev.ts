@@ -8,7 +8,7 @@ import type { ChildProcess } from 'child_process';
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 
-import { ZohoSandbox } from '../test/sandbox/server';
+import { ZohoSandbox } from '../sandbox/server';
 import {
 	N8N_BIN,
 	N8N_DIR,
@@ -18,8 +18,8 @@ import {
 	n8nEnvironment,
 	sh,
 	step,
-} from '../test/e2e/n8n';
-import { oauth2Credentials, selfClientCredentials } from '../test/helpers/credentials';
+} from '../harness/installedN8n';
+import { oauth2Credentials, selfClientCredentials } from '../harness/credentials';
 
 const N8N_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.SANDBOX_PORT ?? 8787);

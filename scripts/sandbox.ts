@@ -1,6 +1,6 @@
 /** `npm run sandbox`: the Zoho Invoice sandbox on a fixed port, for trying the node by hand. */
-import { ZohoSandbox } from '../test/sandbox/server';
-import { selfClientCredentials } from '../test/helpers/credentials';
+import { ZohoSandbox } from '../sandbox/server';
+import { selfClientCredentials } from '../harness/credentials';
 
 async function main() {
 	const port = Number(process.env.SANDBOX_PORT ?? 8787);

@@ -1,7 +1,7 @@
-import { N8N_LINE, runNode, testCredential } from '../helpers/engine';
+import { N8N_LINE, runNode, testCredential } from '../../harness/engine';
 import { useSandbox } from '../helpers/sandbox';
-import { ZohoSandbox } from '../sandbox/server';
-import { selfClientCredentials } from '../helpers/credentials';
+import { ZohoSandbox } from '../../sandbox/server';
+import { selfClientCredentials } from '../../harness/credentials';
 
 const getCurrentUser = { resource: 'user', operation: 'getCurrent' };
 

@@ -1,8 +1,8 @@
 import { ClientOAuth2 } from '@n8n/client-oauth2';
 import type { IDataObject } from 'n8n-workflow';
 
-import { resolveCredential, runNode, testCredential } from '../helpers/engine';
-import { oauth2Credentials } from '../helpers/credentials';
+import { resolveCredential, runNode, testCredential } from '../../harness/engine';
+import { oauth2Credentials } from '../../harness/credentials';
 import { useSandbox } from '../helpers/sandbox';
 
 const type = 'zohoInvoiceOAuth2Api';

@@ -5,10 +5,14 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { configureTokenRequests } from '../../credentials/selfClientToken';
 import { configureRateLimits } from '../../nodes/ZohoInvoice/shared/rateLimits';
-import { CredentialStore, sandboxCredentials, selfClientCredentials } from '../helpers/credentials';
-import { runNode, testCredential } from '../helpers/engine';
+import {
+	CredentialStore,
+	sandboxCredentials,
+	selfClientCredentials,
+} from '../../harness/credentials';
+import { runNode, testCredential } from '../../harness/engine';
 import { useSandbox } from '../helpers/sandbox';
-import { ZohoSandbox } from '../sandbox/server';
+import { ZohoSandbox } from '../../sandbox/server';
 
 /**
  * The Self Client's access-token cache (credentials/selfClientToken.ts), through n8n-core:

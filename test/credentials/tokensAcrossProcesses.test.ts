@@ -1,6 +1,6 @@
-import { runNode } from '../helpers/engine';
+import { runNode } from '../../harness/engine';
 import { useSandbox } from '../helpers/sandbox';
-import type { ZohoSandbox } from '../sandbox/server';
+import type { ZohoSandbox } from '../../sandbox/server';
 
 const getCurrentUser = { resource: 'user', operation: 'getCurrent' };
 

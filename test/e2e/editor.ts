@@ -9,8 +9,8 @@ import { join } from 'path';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 
-import type { ZohoSandbox } from '../sandbox/server';
-import { N8N_BIN, N8N_DIR, ROOT, sh, step } from './n8n';
+import type { ZohoSandbox } from '../../sandbox/server';
+import { N8N_BIN, N8N_DIR, ROOT, sh, step } from '../../harness/installedN8n';
 
 const CHROMIUM = '/usr/bin/chromium';
 export const OWNER = { email: 'e2e@example.com', password: 'Zoho-e2e-1' };

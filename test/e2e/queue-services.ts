@@ -3,7 +3,8 @@
  * PostgreSQL and Redis on loopback ports chosen at run time, and a register of
  * every long-running process, each in its own process group, so that all of
  * them (and their children: n8n's task runners, Postgres's backends) can be
- * stopped at the end, pass, fail or Ctrl-C.
+ * stopped at the end, pass, fail or Ctrl-C; and the waits and timings every
+ * part of the run shares.
  */
 import { spawn, spawnSync } from 'child_process';
 import type { ChildProcess } from 'child_process';
@@ -11,7 +12,7 @@ import { chownSync, createWriteStream, existsSync, mkdirSync } from 'fs';
 import { join } from 'path';
 import { randomBytes } from 'crypto';
 
-import { freePort, sh, step } from './n8n';
+import { freePort, sh, step } from '../../harness/installedN8n';
 
 export interface Started {
 	name: string;
@@ -178,6 +179,18 @@ export async function uniqueFreePort(): Promise<number> {
 			handedOut.add(port);
 			return port;
 		}
+	}
+}
+
+/** Seconds each step took, for the figures (cold and warm costs). */
+export const timings: Record<string, number> = {};
+
+export async function time<T>(label: string, work: () => Promise<T>): Promise<T> {
+	const begun = Date.now();
+	try {
+		return await work();
+	} finally {
+		timings[label] = Math.round((Date.now() - begun) / 100) / 10;
 	}
 }
 

@@ -14,10 +14,18 @@ import os from 'os';
 import { join } from 'path';
 import { isDeepStrictEqual } from 'util';
 
-import { ZohoSandbox } from '../sandbox/server';
+import { ZohoSandbox } from '../../sandbox/server';
 import { OWNER, SCREENSHOTS, ownerEnvironment, runEditorChecks, startN8nServer } from './editor';
 import type { N8nServer } from './editor';
-import { N8N_BIN, ROOT, ensureN8n, ensureNode24, n8nEnvironment, sh, step } from './n8n';
+import {
+	N8N_BIN,
+	ROOT,
+	ensureN8n,
+	ensureNode24,
+	n8nEnvironment,
+	sh,
+	step,
+} from '../../harness/installedN8n';
 import {
 	N8nRest,
 	SHIFT_WORKFLOW,
@@ -26,7 +34,7 @@ import {
 	observeTrigger,
 } from './trigger';
 import type { ShiftFacts, TriggerFacts } from './trigger';
-import { oauth2Credentials, selfClientCredentials } from '../helpers/credentials';
+import { oauth2Credentials, selfClientCredentials } from '../../harness/credentials';
 
 /** The package as a user's n8n gets it: `npm pack`, installed into <user folder>/.n8n/nodes. */
 async function installPackage(userFolder: string): Promise<void> {

@@ -8,8 +8,8 @@
  */
 import { join } from 'path';
 
-import type { ZohoSandbox } from '../sandbox/server';
-import { N8N_DIR } from './n8n';
+import type { ZohoSandbox } from '../../sandbox/server';
+import { N8N_DIR } from '../../harness/installedN8n';
 
 export const TRIGGER_WORKFLOW = 'e2eTrigger';
 const TRIGGER_NODE = 'Zoho Invoice Trigger';

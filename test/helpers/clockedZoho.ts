@@ -5,9 +5,9 @@
  * call, and a refusal is thrown the way n8n's HTTP helpers throw an HTTP error,
  * so the governor reads it as it reads one from n8n.
  */
-import { LimitKeeper } from '../sandbox/limits';
-import type { ApiLimits } from '../sandbox/limits';
-import { errorBody } from '../sandbox/zohoAnswers';
+import { LimitKeeper } from '../../sandbox/limits';
+import type { ApiLimits } from '../../sandbox/limits';
+import { errorBody } from '../../sandbox/zohoAnswers';
 
 export interface ClockedCall {
 	sentAt: number;

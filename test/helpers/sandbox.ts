@@ -1,7 +1,7 @@
-import type { SandboxOptions } from '../sandbox/server';
-import { ZohoSandbox } from '../sandbox/server';
-import type { CredentialStore } from './credentials';
-import { sandboxCredentials } from './credentials';
+import type { SandboxOptions } from '../../sandbox/server';
+import { ZohoSandbox } from '../../sandbox/server';
+import type { CredentialStore } from '../../harness/credentials';
+import { sandboxCredentials } from '../../harness/credentials';
 
 export interface SandboxFixture {
 	sandbox: ZohoSandbox;

@@ -1,4 +1,4 @@
-import { runNode } from './engine';
+import { runNode } from '../../harness/engine';
 import { useSandbox } from './sandbox';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from './wire';
 

@@ -1,5 +1,5 @@
-import type { ReceivedRequest } from '../sandbox/server';
-import type { Authentication, CredentialStore } from './credentials';
+import type { ReceivedRequest } from '../../sandbox/server';
+import type { Authentication, CredentialStore } from '../../harness/credentials';
 
 export const AUTHENTICATIONS: Authentication[] = ['oAuth2', 'selfClient'];
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 
 import { ZohoInvoiceTrigger } from '../../../nodes/ZohoInvoice/ZohoInvoiceTrigger.node';
-import { PollingTrigger } from '../../helpers/poll';
+import { PollingTrigger } from '../../../harness/poll';
 import { useSandbox } from '../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization } from '../../helpers/wire';
 

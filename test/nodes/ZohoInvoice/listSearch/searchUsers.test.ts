@@ -1,4 +1,4 @@
-import { searchUsers } from '../../../helpers/listSearch';
+import { searchUsers } from '../../../../harness/listSearch';
 import { useSandbox } from '../../../helpers/sandbox';
 import { AUTHENTICATIONS } from '../../../helpers/wire';
 

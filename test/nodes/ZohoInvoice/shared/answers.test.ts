@@ -1,6 +1,6 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { runNode } from '../../../helpers/engine';
+import { runNode } from '../../../../harness/engine';
 import { useSandbox } from '../../../helpers/sandbox';
 
 /**

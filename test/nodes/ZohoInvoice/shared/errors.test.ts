@@ -1,10 +1,10 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { runNode, runWorkflow } from '../../../helpers/engine';
+import { runNode, runWorkflow } from '../../../../harness/engine';
 import { useSandbox } from '../../../helpers/sandbox';
-import type { Fault } from '../../../sandbox/server';
-import { ZohoSandbox } from '../../../sandbox/server';
-import { selfClientCredentials } from '../../../helpers/credentials';
+import type { Fault } from '../../../../sandbox/server';
+import { ZohoSandbox } from '../../../../sandbox/server';
+import { selfClientCredentials } from '../../../../harness/credentials';
 
 const getUser = {
 	resource: 'user',

@@ -1,8 +1,8 @@
 import { MAX_PAGES } from '../../../../nodes/ZohoInvoice/shared/pagination';
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { runNode } from '../../../helpers/engine';
+import { runNode } from '../../../../harness/engine';
 import { useSandbox } from '../../../helpers/sandbox';
-import type { ZohoSandbox } from '../../../sandbox/server';
+import type { ZohoSandbox } from '../../../../sandbox/server';
 
 /**
  * Paging Zoho's lists (shared/pagination.ts) when something between n8n and Zoho ignores the

@@ -12,9 +12,9 @@ import {
 import type { ZohoResource } from '../../../../nodes/ZohoInvoice/shared/operation';
 import { zohoRequestPipeline } from '../../../../nodes/ZohoInvoice/shared/pipeline';
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { runNode, runWorkflow } from '../../../helpers/engine';
+import { runNode, runWorkflow } from '../../../../harness/engine';
 import { useSandbox } from '../../../helpers/sandbox';
-import { oauth2Credentials, selfClientCredentials } from '../../../helpers/credentials';
+import { oauth2Credentials, selfClientCredentials } from '../../../../harness/credentials';
 
 const getUser = (value: string) => ({
 	resource: 'user',

@@ -1,8 +1,8 @@
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { CredentialStore, selfClientCredentials } from '../../../helpers/credentials';
-import { N8N_LINE, runNode } from '../../../helpers/engine';
-import { searchUsers } from '../../../helpers/listSearch';
-import { PollingTrigger } from '../../../helpers/poll';
+import { CredentialStore, selfClientCredentials } from '../../../../harness/credentials';
+import { N8N_LINE, runNode } from '../../../../harness/engine';
+import { searchUsers } from '../../../../harness/listSearch';
+import { PollingTrigger } from '../../../../harness/poll';
 import { useSandbox } from '../../../helpers/sandbox';
 
 /** Zoho's limits with the window compressed: a "minute" of 100 calls takes 1 s here. */

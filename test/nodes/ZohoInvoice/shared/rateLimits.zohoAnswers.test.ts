@@ -1,6 +1,6 @@
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { N8N_LINE, runNode } from '../../../helpers/engine';
-import { searchUsers } from '../../../helpers/listSearch';
+import { N8N_LINE, runNode } from '../../../../harness/engine';
+import { searchUsers } from '../../../../harness/listSearch';
 import { useSandbox } from '../../../helpers/sandbox';
 
 /** Zoho's limits with the window compressed: a "minute" of 100 calls takes 1 s here. */

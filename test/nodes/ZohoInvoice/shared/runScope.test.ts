@@ -1,10 +1,10 @@
 import { createRunExecutionData } from 'n8n-workflow';
 
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { selfClientCredentials } from '../../../helpers/credentials';
-import { runNode, runWorkflow } from '../../../helpers/engine';
+import { selfClientCredentials } from '../../../../harness/credentials';
+import { runNode, runWorkflow } from '../../../../harness/engine';
 import { useSandbox } from '../../../helpers/sandbox';
-import { ZohoSandbox } from '../../../sandbox/server';
+import { ZohoSandbox } from '../../../../sandbox/server';
 
 /**
  * What one run of the node (one pass over its input items) shares, and what it must not pass

@@ -1,6 +1,6 @@
 import { organizationKeyOf } from '../../../../nodes/ZohoInvoice/shared/zoho';
-import { selfClientCredentials, oauth2Credentials } from '../../../helpers/credentials';
-import { runNode, testCredential } from '../../../helpers/engine';
+import { selfClientCredentials, oauth2Credentials } from '../../../../harness/credentials';
+import { runNode, testCredential } from '../../../../harness/engine';
 import { useSandbox } from '../../../helpers/sandbox';
 import { AUTHENTICATIONS } from '../../../helpers/wire';
 

@@ -1,11 +1,11 @@
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
 import { CONFIRMATIONS_PER_POLL } from '../../../../nodes/ZohoInvoice/trigger/userEvents';
-import { selfClientCredentials } from '../../../helpers/credentials';
-import { runNode } from '../../../helpers/engine';
-import { PollingTrigger } from '../../../helpers/poll';
+import { selfClientCredentials } from '../../../../harness/credentials';
+import { runNode } from '../../../../harness/engine';
+import { PollingTrigger } from '../../../../harness/poll';
 import { useSandbox } from '../../../helpers/sandbox';
-import { ZohoSandbox } from '../../../sandbox/server';
-import type { ReceivedRequest } from '../../../sandbox/server';
+import { ZohoSandbox } from '../../../../sandbox/server';
+import type { ReceivedRequest } from '../../../../sandbox/server';
 
 /**
  * The trigger reports only what happened: a departure only once Zoho

@@ -2,10 +2,10 @@ import { createRunExecutionData } from 'n8n-workflow';
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { configureRateLimits } from '../../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { runNode, runWorkflow } from '../../../../helpers/engine';
+import { runNode, runWorkflow } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
-import type { ReceivedRequest, ZohoSandbox } from '../../../../sandbox/server';
+import type { ReceivedRequest, ZohoSandbox } from '../../../../../sandbox/server';
 
 /**
  * Sync: the input items are the whole list of people who should have access.

@@ -1,4 +1,4 @@
-import { runNode } from '../../../../helpers/engine';
+import { runNode } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
 

@@ -1,5 +1,5 @@
 import { configureRateLimits } from '../../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { runNode } from '../../../../helpers/engine';
+import { runNode } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
 

@@ -1,7 +1,7 @@
 import { createRunExecutionData } from 'n8n-workflow';
 
 import { configureRateLimits } from '../../../../../nodes/ZohoInvoice/shared/rateLimits';
-import { runNode } from '../../../../helpers/engine';
+import { runNode } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 
 const WINDOW_MS = 100;

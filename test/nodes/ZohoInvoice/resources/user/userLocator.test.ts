@@ -1,4 +1,4 @@
-import { runNode } from '../../../../helpers/engine';
+import { runNode } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 
 const byEmail = (value: string) => ({ __rl: true, mode: 'email', value });

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { runNode } from '../../../../helpers/engine';
+import { runNode } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 
 const awkward = [

@@ -11,7 +11,7 @@ import { join } from 'path';
 import { promisify } from 'util';
 
 const run = promisify(execFile);
-export const ROOT = join(__dirname, '../..');
+export const ROOT = join(__dirname, '..');
 const N8N_VERSION = '2.41.1';
 const CACHE =
 	process.env.N8N_E2E_CACHE ?? join(os.homedir(), '.cache', 'n8n-nodes-zoho-invoice-e2e');

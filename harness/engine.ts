@@ -29,7 +29,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
 
-import { ZohoInvoice } from '../../nodes/ZohoInvoice/ZohoInvoice.node';
+import { ZohoInvoice } from '../nodes/ZohoInvoice/ZohoInvoice.node';
 import {
 	CREDENTIAL_TYPE,
 	CredentialStore,

@@ -18,8 +18,8 @@ import type {
 	Workflow,
 } from 'n8n-workflow';
 
-import { ZohoInvoiceApi } from '../../credentials/ZohoInvoiceApi.credentials';
-import { ZohoInvoiceOAuth2Api } from '../../credentials/ZohoInvoiceOAuth2Api.credentials';
+import { ZohoInvoiceApi } from '../credentials/ZohoInvoiceApi.credentials';
+import { ZohoInvoiceOAuth2Api } from '../credentials/ZohoInvoiceOAuth2Api.credentials';
 import type { ZohoSandbox } from '../sandbox/server';
 
 /** n8n's own parent type for OAuth2 credentials, reduced to what the engine reads. */

@@ -8,7 +8,7 @@ import { PollContext } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
 import type { IDataObject, INode, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
-import { ZohoInvoiceTrigger } from '../../nodes/ZohoInvoice/ZohoInvoiceTrigger.node';
+import { ZohoInvoiceTrigger } from '../nodes/ZohoInvoice/ZohoInvoiceTrigger.node';
 import { CREDENTIAL_TYPE } from './credentials';
 import type { Authentication, CredentialStore } from './credentials';
 import { additionalData, nodeTypesOf } from './engine';
