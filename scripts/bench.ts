@@ -387,6 +387,23 @@ function withoutPacing(): void {
 	configureRateLimits({ windowMs: 50, callsPerWindow: 100_000 });
 }
 
+/** Sync's own time: the plan of these people against one listing of every user, per round. */
+async function planTimings(
+	credentials: CredentialStore,
+	people: ReturnType<typeof hrListOf>,
+): Promise<number[]> {
+	const listed = await listAllUsers(new PollingTrigger(credentials, ['userAdded']).context());
+	const persons = people.map((person, itemIndex) => ({ ...person, itemIndex }));
+	const plans: number[] = [];
+	for (let round = 0; round < ROUNDS; round++)
+		plans.push(
+			await timed(async () =>
+				planSync(persons, listed, { removeMissing: 'deactivate', keepEmails: new Set() }),
+			),
+		);
+	return plans;
+}
+
 async function syncRuns(): Promise<void> {
 	console.log('\n## Sync: 1,000 people (10 changed, 5 joined, 5 left); a dry run of 10,000');
 	withoutPacing();
@@ -417,15 +434,7 @@ async function syncRuns(): Promise<void> {
 				? 'OK (target 5 + 10 + 5 + 5 = 25)'
 				: 'OVER (target 25)',
 		);
-		const listed = await listAllUsers(new PollingTrigger(credentials, ['userAdded']).context());
-		const persons = list.map((person, itemIndex) => ({ ...person, itemIndex }));
-		const plans: number[] = [];
-		for (let round = 0; round < ROUNDS; round++)
-			plans.push(
-				await timed(async () =>
-					planSync(persons, listed, { removeMissing: 'deactivate', keepEmails: new Set() }),
-				),
-			);
+		const plans = await planTimings(credentials, list);
 		row(
 			'Sync',
 			"1,000 people: the node's own time (the plan) and the whole run",
@@ -448,15 +457,7 @@ async function syncRuns(): Promise<void> {
 		const sent = sandbox.apiRequests();
 		const listingMs =
 			Math.max(...sent.map((request) => request.answeredAt ?? 0)) - sent[0].receivedAt;
-		const listed = await listAllUsers(new PollingTrigger(credentials, ['userAdded']).context());
-		const persons = list.map((person, itemIndex) => ({ ...person, itemIndex }));
-		const plans: number[] = [];
-		for (let round = 0; round < ROUNDS; round++)
-			plans.push(
-				await timed(async () =>
-					planSync(persons, listed, { removeMissing: 'deactivate', keepEmails: new Set() }),
-				),
-			);
+		const plans = await planTimings(credentials, list);
 		row(
 			'Sync',
 			"dry run of 10,000 people: the node's own time beside the listing",
