@@ -5,15 +5,8 @@ import { ZohoInvoiceTrigger } from '../../../nodes/ZohoInvoice/ZohoInvoiceTrigge
 import { PollingTrigger } from '../../../harness/poll';
 import { useSandbox } from '../../helpers/sandbox';
 import { AUTHENTICATIONS, expectedAuthorization } from '../../helpers/wire';
+import { ALL_EVENTS } from '../../helpers/events';
 
-const ALL_EVENTS = [
-	'userAdded',
-	'userActivated',
-	'userDeactivated',
-	'userRoleChanged',
-	'userDetailsChanged',
-	'userDeleted',
-];
 const { description } = new ZohoInvoiceTrigger();
 
 describe('Zoho Invoice Trigger description', () => {

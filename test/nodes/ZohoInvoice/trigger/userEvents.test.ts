@@ -6,6 +6,7 @@ import { PollingTrigger } from '../../../../harness/poll';
 import { useSandbox } from '../../../helpers/sandbox';
 import { ZohoSandbox } from '../../../../sandbox/server';
 import type { ReceivedRequest } from '../../../../sandbox/server';
+import { ALL_EVENTS } from '../../../helpers/events';
 
 /**
  * The trigger reports only what happened: a departure only once Zoho
@@ -14,15 +15,6 @@ import type { ReceivedRequest } from '../../../../sandbox/server';
  * user removed or renamed between two page requests pushes another user out
  * of one listing.
  */
-
-const ALL_EVENTS = [
-	'userAdded',
-	'userActivated',
-	'userDeactivated',
-	'userRoleChanged',
-	'userDetailsChanged',
-	'userDeleted',
-];
 
 const USERS_PATH = '/invoice/v3/users';
 
