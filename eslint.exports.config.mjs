@@ -2,8 +2,9 @@ import { config } from '@n8n/node-cli/eslint';
 import tseslint from 'typescript-eslint';
 
 /**
- * Exports nothing imports, in the code that ships, are errors (`npm run lint` runs this after
- * `n8n-node lint`): what only its own file uses stays unexported.
+ * Exports nothing imports, and modules importing each other in a circle, are errors in the code
+ * that ships (`npm run lint` runs this after `n8n-node lint`): what only its own file uses stays
+ * unexported, and imports go one way.
  * The rule is eslint-plugin-import-x's no-unused-modules, taken from node-cli's config, which
  * registers the plugin. It reads the whole project, so an export the tests import counts as used.
  * It lists the project's files with ESLint's older file walker, which needs an .eslintrc file to
@@ -28,5 +29,7 @@ export default tseslint.config({
 				ignoreExports: ['nodes/**/*.node.ts', 'credentials/*.credentials.ts'],
 			},
 		],
+		// One direction between modules: a reader follows a request down, never back up.
+		'import-x/no-cycle': 'error',
 	},
 });

@@ -5,18 +5,15 @@
  * organization's limits and reports its failures.
  */
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteSingleFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
 import type { AnswerSource } from './answers';
 import type { ZohoOperation } from './operation';
 import { booleanParameter, itemIndexOf, parameterOf } from './parameters';
+import type { ZohoContext } from './parameters';
 import type { RateLimitOptions } from './rateLimits';
 import { callSignal, runKeyOf, shareWithinRun } from './runScope';
 import { ZOHO_LIMITS, apiBaseUrl, organizationKeyOf } from './zoho';
 import type { ZohoPlan } from './zoho';
-
-/** Every context the package sends requests from: routed items, the editor's pickers, the trigger. */
-export type ZohoContext = IExecuteSingleFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** The credential type the node's `authentication` choice uses. */
 function credentialTypeFor(authentication: unknown): string {

@@ -1,8 +1,10 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IExecuteSingleFunctions } from 'n8n-workflow';
+import type { IExecuteSingleFunctions, ILoadOptionsFunctions, IPollFunctions } from 'n8n-workflow';
 
-import type { ZohoContext } from './connection';
 import { whatCame } from './errors';
+
+/** Every context the package sends requests from: routed items, the editor's pickers, the trigger. */
+export type ZohoContext = IExecuteSingleFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** The item a context acts for; none for the editor's pickers and the trigger. */
 export function itemIndexOf(context: ZohoContext): number | undefined {

@@ -8,7 +8,7 @@ import type { IDataObject, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n
 import { listPageOf, recordOf, successOf } from './answers';
 import type { AnswerSource } from './answers';
 import { requestScope, zohoConnection } from './connection';
-import type { ZohoContext } from './connection';
+import type { ZohoContext } from './parameters';
 import { requestFailedError } from './errors';
 import { answerSaysNoSuchRecord, readFailure } from './failure';
 import { collectPages } from './pagination';

@@ -5,7 +5,7 @@ import { preview } from '../../shared/errors';
 import { shareWithinRun } from '../../shared/runScope';
 import { listAllRecords } from '../../shared/transport';
 import { userIdOf } from './userId';
-import type { ZohoContext } from '../../shared/connection';
+import type { ZohoContext } from '../../shared/parameters';
 
 /** A user as Zoho lists them, its id checked: nothing acts on a user without one. */
 export type ListedUser = IDataObject & {
