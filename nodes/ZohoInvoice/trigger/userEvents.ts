@@ -222,6 +222,14 @@ function emit(context: IPollFunctions, changes: Change[]): INodeExecutionData[][
 }
 
 /**
+ * The polls in progress, by the static data they compare with. n8n 1.x
+ * starts a poll on schedule even while the last one still runs (a large
+ * organization, within Zoho's 100 calls a minute, can outlast a one-minute
+ * interval): both would read the same snapshot and report the same changes.
+ */
+const pollsInProgress = new WeakSet<object>();
+
+/**
  * Zoho Invoice has no webhooks for users, so each poll lists every user
  * once, all statuses (⌈users ÷ 200⌉ requests), and compares the list with a
  * compact snapshot in the workflow's static data. A user who seems to have
@@ -245,8 +253,23 @@ export async function pollUserEvents(
 		});
 		return emit(context, samples(events));
 	}
-	const { organizationKey } = await zohoConnection(context);
 	const staticData = context.getWorkflowStaticData('node');
+	// The poll still running reports this one's changes: this one sends nothing.
+	if (pollsInProgress.has(staticData)) return null;
+	pollsInProgress.add(staticData);
+	try {
+		return await pollAgainst(context, staticData, events);
+	} finally {
+		pollsInProgress.delete(staticData);
+	}
+}
+
+async function pollAgainst(
+	context: IPollFunctions,
+	staticData: IDataObject,
+	events: Set<UserEvent>,
+): Promise<INodeExecutionData[][] | null> {
+	const { organizationKey } = await zohoConnection(context);
 	const remembered = decodeSnapshot(staticData.users, organizationKey);
 	const listed = await listAllUsers(context);
 	if (!remembered) {
