@@ -11,6 +11,17 @@ export interface SyncPerson {
 	role?: string;
 }
 
+/**
+ * How Sync compares addresses: in any case, and however Unicode writes them.
+ * "josé" comes with é as one character or as e and a combining accent (a file
+ * saved on a Mac), and full-width letters look like their ASCII twins: read
+ * as two addresses, the person in the list would be created again and the
+ * user Zoho has removed.
+ */
+export function addressKey(email: string): string {
+	return email.normalize('NFKC').toLowerCase();
+}
+
 export type RemoveMissing = 'deactivate' | 'delete' | 'keep';
 
 type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[string] }>;
@@ -81,7 +92,7 @@ function keptBecause(
 	if (user.is_current_user === true) return 'The user the credential acts as is never removed';
 	if (!user.email)
 		return 'Zoho lists no email address for this user: Sync removes nobody it cannot match';
-	if (keepEmails.has(user.email.toLowerCase())) return 'Listed in Keep Emails';
+	if (keepEmails.has(addressKey(user.email))) return 'Listed in Keep Emails';
 	if (removeMissing === 'keep') return 'Remove Missing is Leave Alone';
 	return undefined;
 }
@@ -101,18 +112,18 @@ export function planSync(
 	const byEmail = new Map<string, ListedUser[]>();
 	for (const user of users) {
 		if (!user.email || user.status === 'deleted') continue;
-		const key = user.email.toLowerCase();
+		const key = addressKey(user.email);
 		byEmail.set(key, [...(byEmail.get(key) ?? []), user]);
 	}
-	const named = new Set(persons.map((person) => person.email.toLowerCase()));
+	const named = new Set(persons.map((person) => addressKey(person.email)));
 	const planned = new Map<number, PersonStep>();
 	for (const person of persons) {
-		planned.set(person.itemIndex, stepFor(person, byEmail.get(person.email.toLowerCase()) ?? []));
+		planned.set(person.itemIndex, stepFor(person, byEmail.get(addressKey(person.email)) ?? []));
 	}
 	const removals: RemovalStep[] = [];
 	for (const user of users) {
 		if (user.status !== 'active' && user.status !== 'invited') continue;
-		if (user.email && named.has(user.email.toLowerCase())) continue;
+		if (user.email && named.has(addressKey(user.email))) continue;
 		const reason = keptBecause(user, options.keepEmails, options.removeMissing);
 		if (reason) removals.push({ user, action: 'kept', reason });
 		else
