@@ -11,7 +11,6 @@ import type { ListedUser } from '../resources/user/userDirectory';
 import { zohoConnection } from '../shared/connection';
 import { zohoListPage, zohoRecordIfExists } from '../shared/transport';
 import { preview } from '../shared/errors';
-import { MAX_PER_PAGE } from '../shared/zoho';
 import { decodeSnapshot, encodeSnapshot, rememberedOf } from './snapshot';
 import type { RememberedUser } from './snapshot';
 
@@ -205,10 +204,15 @@ function samples(events: Set<UserEvent>): Change[] {
  * The users a new baseline starts from. A listing of several pages can miss
  * a user while the list shifts, and a user missing from the baseline would
  * later be reported as added: two listings are joined (one page, the common
- * case, cannot shift).
+ * case, cannot shift). Pages are counted, not users: Zoho's page_context may
+ * say a page holds fewer than the 200 asked for.
  */
-async function baselineUsers(context: IPollFunctions, listed: ListedUser[]): Promise<ListedUser[]> {
-	if (listed.length < MAX_PER_PAGE) return listed;
+async function baselineUsers(
+	context: IPollFunctions,
+	listed: ListedUser[],
+	pages: number,
+): Promise<ListedUser[]> {
+	if (pages <= 1) return listed;
 	const users = new Map(listed.map((user) => [user.user_id, user]));
 	for (const user of await listAllUsers(context))
 		if (!users.has(user.user_id)) users.set(user.user_id, user);
@@ -271,9 +275,10 @@ async function pollAgainst(
 ): Promise<INodeExecutionData[][] | null> {
 	const { organizationKey } = await zohoConnection(context);
 	const remembered = decodeSnapshot(staticData.users, organizationKey);
-	const listed = await listAllUsers(context);
+	let pages = 0;
+	const listed = await listAllUsers(context, () => pages++);
 	if (!remembered) {
-		const baseline = await baselineUsers(context, listed);
+		const baseline = await baselineUsers(context, listed, pages);
 		staticData.users = encodeSnapshot(baseline.map(rememberedOf), organizationKey) as never;
 		return null;
 	}

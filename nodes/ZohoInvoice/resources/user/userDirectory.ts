@@ -16,14 +16,16 @@ export type ListedUser = IDataObject & {
 	status?: string;
 };
 
-/** Every user of the organization, all statuses: ⌈users ÷ 200⌉ requests. */
-export async function listAllUsers(context: ZohoContext): Promise<ListedUser[]> {
-	const records = await listAllRecords(context, {
-		path: '/users',
-		key: 'users',
-		noun: 'user',
-		qs: { filter_by: 'Status.All' },
-	});
+/** Every user of the organization, all statuses: ⌈users ÷ 200⌉ requests, each told to `onPage`. */
+export async function listAllUsers(
+	context: ZohoContext,
+	onPage?: () => void,
+): Promise<ListedUser[]> {
+	const records = await listAllRecords(
+		context,
+		{ path: '/users', key: 'users', noun: 'user', qs: { filter_by: 'Status.All' } },
+		onPage,
+	);
 	// A list that shifts while it is paged can show a user on two pages: one user is one entry.
 	const users = new Map<string, ListedUser>();
 	for (const record of records) {
