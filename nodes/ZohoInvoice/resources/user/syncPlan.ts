@@ -11,15 +11,31 @@ export interface SyncPerson {
 	role?: string;
 }
 
+/** A domain name in ASCII, as mail writes it; undefined for anything but letters, digits, dots and hyphens. */
+function asciiDomain(domain: string): string | undefined {
+	if (!/^[\p{L}\p{M}\p{N}.-]+$/u.test(domain)) return undefined;
+	try {
+		// The URL parser applies IDNA: münchen.de becomes xn--mnchen-3ya.de.
+		return new URL(`http://${domain}`).hostname;
+	} catch {
+		return undefined;
+	}
+}
+
 /**
  * How Sync compares addresses: in any case, and however Unicode writes them.
  * "josé" comes with é as one character or as e and a combining accent (a file
- * saved on a Mac), and full-width letters look like their ASCII twins: read
- * as two addresses, the person in the list would be created again and the
- * user Zoho has removed.
+ * saved on a Mac), full-width letters look like their ASCII twins, and a
+ * domain such as münchen.de is also written xn--mnchen-3ya.de: read as two
+ * addresses, the person in the list would be created again and the user
+ * Zoho has removed.
  */
 export function addressKey(email: string): string {
-	return email.normalize('NFKC').toLowerCase();
+	const normalized = email.normalize('NFKC').toLowerCase();
+	const at = normalized.lastIndexOf('@');
+	if (at < 0) return normalized;
+	const domain = normalized.slice(at + 1);
+	return `${normalized.slice(0, at)}@${asciiDomain(domain) ?? domain}`;
 }
 
 export type RemoveMissing = 'deactivate' | 'delete' | 'keep';

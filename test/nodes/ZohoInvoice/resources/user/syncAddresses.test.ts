@@ -60,6 +60,24 @@ describe('User → Sync reads an address the same however Unicode writes it', ()
 		expect(changesSent(sandbox)).toEqual([]);
 	});
 
+	test('a person whose domain comes in Unicode is the Zoho user whose domain Zoho holds in ASCII (punycode)', async () => {
+		const { sandbox, credentials } = fixture;
+		const anna = sandbox.addUser({
+			name: 'Anna Weber',
+			email: 'anna@xn--mnchen-3ya.de',
+			status: 'active',
+		});
+		const items = [0, 1, 3, 4, 5].map(asListed);
+		items.push({ email: 'anna@münchen.de', name: 'Anna Weber' });
+		const output = await runNode({ credentials, items, parameters: sync() });
+		expect(jsonOf(output).at(-1)).toEqual({
+			action: 'unchanged',
+			email: 'anna@münchen.de',
+			user_id: anna.user_id,
+		});
+		expect(changesSent(sandbox)).toEqual([]);
+	});
+
 	test('the same person twice, once composed and once decomposed, is a repeated address: nobody is removed', async () => {
 		const { sandbox, credentials } = fixture;
 		// User 5 is a leaver, and user 2 (inactive) costs nothing.
