@@ -38,6 +38,11 @@ export function addressKey(email: string): string {
 	return `${normalized.slice(0, at)}@${asciiDomain(domain) ?? domain}`;
 }
 
+/** Names that read the same: é as one character or as e and a combining accent is one name. */
+function sameName(listed: string | undefined, wanted: string): boolean {
+	return listed !== undefined && listed.normalize('NFC') === wanted.normalize('NFC');
+}
+
 export type RemoveMissing = 'deactivate' | 'delete' | 'keep';
 
 type Changes = Record<string, { from: IDataObject[string]; to: IDataObject[string] }>;
@@ -81,7 +86,8 @@ function stepFor(person: SyncPerson, matches: ListedUser[]): PersonStep {
 	}
 	const [user] = matches;
 	const changes: Changes = {};
-	if (user.name !== person.name) changes.name = { from: user.name ?? null, to: person.name };
+	if (!sameName(user.name, person.name))
+		changes.name = { from: user.name ?? null, to: person.name };
 	if (person.role !== undefined && !sameRole(user.user_role, person.role)) {
 		changes.user_role = { from: user.user_role ?? null, to: person.role };
 	}

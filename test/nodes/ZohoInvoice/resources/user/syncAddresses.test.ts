@@ -109,3 +109,21 @@ describe('User → Sync reads an address the same however Unicode writes it', ()
 		expect(changesSent(sandbox)).toEqual([]);
 	});
 });
+
+describe('User → Sync reads a name the same however Unicode writes it', () => {
+	const fixture = useSandbox({ users: 6 });
+
+	test('a name that differs only in how Unicode writes é is unchanged: no update is sent', async () => {
+		const { sandbox, credentials } = fixture;
+		const jose = sandbox.addUser({ name: 'Jos\u00e9 Ruiz', email: 'jose@zylker.org' });
+		const items = [0, 1, 3, 4, 5].map(asListed);
+		items.push({ email: 'jose@zylker.org', name: 'Jose\u0301 Ruiz' });
+		const output = await runNode({ credentials, items, parameters: sync() });
+		expect(jsonOf(output).at(-1)).toEqual({
+			action: 'unchanged',
+			email: 'jose@zylker.org',
+			user_id: jose.user_id,
+		});
+		expect(changesSent(sandbox)).toEqual([]);
+	});
+});
