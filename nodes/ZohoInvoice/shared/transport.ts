@@ -63,13 +63,17 @@ export async function zohoListPage(
 	return listPageOf(envelope, key, source);
 }
 
-/** Every record of a list endpoint, e.g. all users: ⌈records ÷ 200⌉ requests. */
+/** Every record of a list endpoint, e.g. all users: ⌈records ÷ 200⌉ requests, each told to `onPage`. */
 export async function listAllRecords(
 	context: ZohoContext,
 	request: Omit<ZohoRequest, 'method'> & { key: string },
+	onPage?: () => void,
 ): Promise<IDataObject[]> {
 	return await collectPages(
-		async (page, perPage) => await zohoListPage(context, { ...request, page, perPage }),
+		async (page, perPage) => {
+			onPage?.();
+			return await zohoListPage(context, { ...request, page, perPage });
+		},
 		Infinity,
 		{ node: context.getNode(), itemIndex: itemIndexOf(context) },
 	);

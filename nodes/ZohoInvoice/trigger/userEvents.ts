@@ -11,7 +11,6 @@ import type { ListedUser } from '../resources/user/userDirectory';
 import { zohoConnection } from '../shared/connection';
 import { zohoListPage, zohoRecordIfExists } from '../shared/transport';
 import { preview } from '../shared/errors';
-import { MAX_PER_PAGE } from '../shared/zoho';
 import { decodeSnapshot, encodeSnapshot, rememberedOf } from './snapshot';
 import type { RememberedUser } from './snapshot';
 
@@ -205,10 +204,15 @@ function samples(events: Set<UserEvent>): Change[] {
  * The users a new baseline starts from. A listing of several pages can miss
  * a user while the list shifts, and a user missing from the baseline would
  * later be reported as added: two listings are joined (one page, the common
- * case, cannot shift).
+ * case, cannot shift). Pages are counted, not users: Zoho's page_context may
+ * say a page holds fewer than the 200 asked for.
  */
-async function baselineUsers(context: IPollFunctions, listed: ListedUser[]): Promise<ListedUser[]> {
-	if (listed.length < MAX_PER_PAGE) return listed;
+async function baselineUsers(
+	context: IPollFunctions,
+	listed: ListedUser[],
+	pages: number,
+): Promise<ListedUser[]> {
+	if (pages <= 1) return listed;
 	const users = new Map(listed.map((user) => [user.user_id, user]));
 	for (const user of await listAllUsers(context))
 		if (!users.has(user.user_id)) users.set(user.user_id, user);
@@ -220,6 +224,14 @@ function emit(context: IPollFunctions, changes: Change[]): INodeExecutionData[][
 		? [context.helpers.returnJsonArray(changes as unknown as IDataObject[])]
 		: null;
 }
+
+/**
+ * The polls in progress, by the static data they compare with. n8n 1.x
+ * starts a poll on schedule even while the last one still runs (a large
+ * organization, within Zoho's 100 calls a minute, can outlast a one-minute
+ * interval): both would read the same snapshot and report the same changes.
+ */
+const pollsInProgress = new WeakSet<object>();
 
 /**
  * Zoho Invoice has no webhooks for users, so each poll lists every user
@@ -245,12 +257,28 @@ export async function pollUserEvents(
 		});
 		return emit(context, samples(events));
 	}
-	const { organizationKey } = await zohoConnection(context);
 	const staticData = context.getWorkflowStaticData('node');
+	// The poll still running reports this one's changes: this one sends nothing.
+	if (pollsInProgress.has(staticData)) return null;
+	pollsInProgress.add(staticData);
+	try {
+		return await pollAgainst(context, staticData, events);
+	} finally {
+		pollsInProgress.delete(staticData);
+	}
+}
+
+async function pollAgainst(
+	context: IPollFunctions,
+	staticData: IDataObject,
+	events: Set<UserEvent>,
+): Promise<INodeExecutionData[][] | null> {
+	const { organizationKey } = await zohoConnection(context);
 	const remembered = decodeSnapshot(staticData.users, organizationKey);
-	const listed = await listAllUsers(context);
+	let pages = 0;
+	const listed = await listAllUsers(context, () => pages++);
 	if (!remembered) {
-		const baseline = await baselineUsers(context, listed);
+		const baseline = await baselineUsers(context, listed, pages);
 		staticData.users = encodeSnapshot(baseline.map(rememberedOf), organizationKey) as never;
 		return null;
 	}

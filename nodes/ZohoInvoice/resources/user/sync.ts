@@ -9,7 +9,7 @@ import { arrivedItems, itemsOfRun, runHasStopped, shareWithinRun } from '../../s
 import { emailField, nameField } from './newUserFields';
 import { planSync } from './syncPlan';
 import type { PersonStep, RemovalStep, RemoveMissing, SyncPerson, SyncPlan } from './syncPlan';
-import { userDirectory } from './userDirectory';
+import { addressKey, userDirectory } from './userDirectory';
 import { additionalFieldsWithRole } from './userRole';
 import { checkUserFields, isEmail } from './userValidation';
 
@@ -90,7 +90,7 @@ function keepEmailsOf(context: IExecutePaginationFunctions): Set<string> {
 				'Nothing was changed: a protected address that cannot be read protects nobody. Separate the addresses with commas, like accountant@example.com, it@example.com.',
 			);
 		}
-		keep.add(email.toLowerCase());
+		keep.add(addressKey(email));
 	}
 	return keep;
 }
@@ -238,7 +238,7 @@ class SyncRun {
 		}
 		const byAddress = new Map<string, number[]>();
 		for (const person of persons) {
-			const key = person.email.toLowerCase();
+			const key = addressKey(person.email);
 			byAddress.set(key, [...(byAddress.get(key) ?? []), person.itemIndex]);
 		}
 		for (const [address, indexes] of byAddress) {

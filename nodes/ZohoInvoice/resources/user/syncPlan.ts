@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { addressKey } from './userDirectory';
 import type { ListedUser } from './userDirectory';
 import { sameRole } from './userRole';
 
@@ -9,6 +10,11 @@ export interface SyncPerson {
 	email: string;
 	name: string;
 	role?: string;
+}
+
+/** Names that read the same: é as one character or as e and a combining accent is one name. */
+function sameName(listed: string | undefined, wanted: string): boolean {
+	return listed !== undefined && listed.normalize('NFC') === wanted.normalize('NFC');
 }
 
 export type RemoveMissing = 'deactivate' | 'delete' | 'keep';
@@ -54,7 +60,8 @@ function stepFor(person: SyncPerson, matches: ListedUser[]): PersonStep {
 	}
 	const [user] = matches;
 	const changes: Changes = {};
-	if (user.name !== person.name) changes.name = { from: user.name ?? null, to: person.name };
+	if (!sameName(user.name, person.name))
+		changes.name = { from: user.name ?? null, to: person.name };
 	if (person.role !== undefined && !sameRole(user.user_role, person.role)) {
 		changes.user_role = { from: user.user_role ?? null, to: person.role };
 	}
@@ -81,7 +88,7 @@ function keptBecause(
 	if (user.is_current_user === true) return 'The user the credential acts as is never removed';
 	if (!user.email)
 		return 'Zoho lists no email address for this user: Sync removes nobody it cannot match';
-	if (keepEmails.has(user.email.toLowerCase())) return 'Listed in Keep Emails';
+	if (keepEmails.has(addressKey(user.email))) return 'Listed in Keep Emails';
 	if (removeMissing === 'keep') return 'Remove Missing is Leave Alone';
 	return undefined;
 }
@@ -101,18 +108,18 @@ export function planSync(
 	const byEmail = new Map<string, ListedUser[]>();
 	for (const user of users) {
 		if (!user.email || user.status === 'deleted') continue;
-		const key = user.email.toLowerCase();
+		const key = addressKey(user.email);
 		byEmail.set(key, [...(byEmail.get(key) ?? []), user]);
 	}
-	const named = new Set(persons.map((person) => person.email.toLowerCase()));
+	const named = new Set(persons.map((person) => addressKey(person.email)));
 	const planned = new Map<number, PersonStep>();
 	for (const person of persons) {
-		planned.set(person.itemIndex, stepFor(person, byEmail.get(person.email.toLowerCase()) ?? []));
+		planned.set(person.itemIndex, stepFor(person, byEmail.get(addressKey(person.email)) ?? []));
 	}
 	const removals: RemovalStep[] = [];
 	for (const user of users) {
 		if (user.status !== 'active' && user.status !== 'invited') continue;
-		if (user.email && named.has(user.email.toLowerCase())) continue;
+		if (user.email && named.has(addressKey(user.email))) continue;
 		const reason = keptBecause(user, options.keepEmails, options.removeMissing);
 		if (reason) removals.push({ user, action: 'kept', reason });
 		else

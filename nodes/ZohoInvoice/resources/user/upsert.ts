@@ -6,7 +6,7 @@ import { booleanParameter } from '../../shared/parameters';
 import { shareWithinRun } from '../../shared/runScope';
 import { USERS_SCOPES } from '../../shared/zoho';
 import { emailField, nameField } from './newUserFields';
-import { userDirectory } from './userDirectory';
+import { addressKey, userDirectory } from './userDirectory';
 import type { ListedUser } from './userDirectory';
 import { additionalFieldsWithRole, sameRole } from './userRole';
 import { validateNewUser } from './userValidation';
@@ -45,7 +45,7 @@ async function createOrUpdate(
 	);
 	// Two items of one run naming one address would both see it free and both create it.
 	const claimed = await shareWithinRun(context, 'upsertAddresses', async () => new Set<string>());
-	if (claimed.has(email.toLowerCase())) {
+	if (claimed.has(addressKey(email))) {
 		throw new NodeOperationError(
 			context.getNode(),
 			`Email: ${email} appears more than once in this run's items`,
@@ -56,7 +56,7 @@ async function createOrUpdate(
 			},
 		);
 	}
-	claimed.add(email.toLowerCase());
+	claimed.add(addressKey(email));
 	const matches = (await userDirectory(context)).withEmail(email);
 
 	if (matches.length > 1) {

@@ -85,6 +85,25 @@ describe('User → Create or Update', () => {
 		},
 	);
 
+	test.each([
+		['é as e and a combining accent', 'jos\u00e9@zylker.org', 'jose\u0301@zylker.org'],
+		['a domain in Unicode, Zoho holding it in ASCII', 'anna@xn--mnchen-3ya.de', 'anna@münchen.de'],
+		['full-width letters', 'kim@zylker.org', '\uff4b\uff49\uff4d@zylker.org'],
+	])(
+		'an address written another way in Unicode (%s) is the user Zoho has: nothing is sent',
+		async (_case, held, given) => {
+			const { sandbox, credentials } = fixture;
+			const user = sandbox.addUser({ name: 'Same Person', email: held, status: 'active' });
+			const output = await runNode({
+				credentials,
+				items: [{ email: given, name: 'Same Person' }],
+				parameters: upsert({ additionalFields: {} }),
+			});
+			expect(output[0].json).toEqual({ action: 'unchanged', email: given, user_id: user.user_id });
+			expect(sandbox.apiRequests().map((request) => request.method)).toEqual(['GET']);
+		},
+	);
+
 	test('without a role, only the name is compared', async () => {
 		const { sandbox, credentials } = fixture;
 		const output = await runNode({
