@@ -14,7 +14,8 @@ export interface SyncPerson {
 
 /** Names that read the same: é as one character or as e and a combining accent is one name. */
 function sameName(listed: string | undefined, wanted: string): boolean {
-	return listed !== undefined && listed.normalize('NFC') === wanted.normalize('NFC');
+	if (listed === undefined) return false;
+	return listed === wanted || listed.normalize('NFC') === wanted.normalize('NFC');
 }
 
 export type RemoveMissing = 'deactivate' | 'delete' | 'keep';

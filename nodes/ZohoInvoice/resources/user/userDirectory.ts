@@ -28,6 +28,8 @@ function asciiDomain(domain: string): string | undefined {
  * again, or, in a Sync, the user Zoho has removed.
  */
 export function addressKey(email: string): string {
+	// ASCII is already in its one Unicode form: the common case stays a lowercase.
+	if (/^[\x20-\x7e]*$/.test(email)) return email.toLowerCase();
 	const normalized = email.normalize('NFKC').toLowerCase();
 	const at = normalized.lastIndexOf('@');
 	if (at < 0) return normalized;
