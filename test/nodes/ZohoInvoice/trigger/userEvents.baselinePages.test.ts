@@ -1,5 +1,6 @@
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
 import { PollingTrigger } from '../../../../harness/poll';
+import { ALL_EVENTS } from '../../../helpers/events';
 import { useSandbox } from '../../../helpers/sandbox';
 import type { ReceivedRequest, ZohoSandbox } from '../../../../sandbox/server';
 
@@ -9,15 +10,6 @@ import type { ReceivedRequest, ZohoSandbox } from '../../../../sandbox/server';
  * page_context how many users a page holds; the node asks for 200, and
  * something between n8n and Zoho (or Zoho itself) may apply fewer.
  */
-
-const ALL_EVENTS = [
-	'userAdded',
-	'userActivated',
-	'userDeactivated',
-	'userRoleChanged',
-	'userDetailsChanged',
-	'userDeleted',
-];
 
 const USERS_PATH = '/invoice/v3/users';
 const idOf = (index: number) => String(982000000554041n + BigInt(index));

@@ -1,5 +1,6 @@
 import { configureRateLimits } from '../../../../nodes/ZohoInvoice/shared/rateLimits';
 import { PollingTrigger } from '../../../../harness/poll';
+import { ALL_EVENTS } from '../../../helpers/events';
 import { useSandbox } from '../../../helpers/sandbox';
 
 /**
@@ -8,15 +9,6 @@ import { useSandbox } from '../../../helpers/sandbox';
  * can take longer than the one-minute interval), and both polls read the
  * same static data: each would report the same change.
  */
-
-const ALL_EVENTS = [
-	'userAdded',
-	'userActivated',
-	'userDeactivated',
-	'userRoleChanged',
-	'userDetailsChanged',
-	'userDeleted',
-];
 
 const idOf = (index: number) => String(982000000554041n + BigInt(index));
 

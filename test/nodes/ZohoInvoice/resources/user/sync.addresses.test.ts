@@ -1,8 +1,7 @@
 import { configureRateLimits } from '../../../../../nodes/ZohoInvoice/shared/rateLimits';
 import { runNode } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
-import type { INodeExecutionData } from 'n8n-workflow';
-import type { ReceivedRequest, ZohoSandbox } from '../../../../../sandbox/server';
+import { changesSent, jsonOf } from '../../../../helpers/syncRun';
 
 /**
  * One address can be written in Unicode more than one way: "josé" with é as
@@ -25,17 +24,6 @@ const asListed = (index: number) =>
 	index === 0
 		? { email: 'david@zylker.org', name: 'David Sujin' }
 		: { email: `user${index}@zylker.org`, name: `User ${String(index).padStart(5, '0')}` };
-
-const line = (request: ReceivedRequest) =>
-	`${request.method} ${request.path.replace('/invoice/v3', '')}`;
-
-const changesSent = (sandbox: ZohoSandbox) =>
-	sandbox
-		.apiRequests()
-		.filter((request) => !(request.method === 'GET' && request.path.endsWith('/users')))
-		.map(line);
-
-const jsonOf = (output: INodeExecutionData[]) => output.map((item) => item.json);
 
 const COMPOSED = 'jos\u00e9@zylker.org';
 const DECOMPOSED = 'jose\u0301@zylker.org';

@@ -4,8 +4,9 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { configureRateLimits } from '../../../../../nodes/ZohoInvoice/shared/rateLimits';
 import { runNode, runWorkflow } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
+import { changesSent, jsonOf, line } from '../../../../helpers/syncRun';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
-import type { ReceivedRequest, ZohoSandbox } from '../../../../../sandbox/server';
+import type { ReceivedRequest } from '../../../../../sandbox/server';
 
 /**
  * Sync: the input items are the whole list of people who should have access.
@@ -34,18 +35,6 @@ const asListed = (index: number): Person =>
 				name: `User ${String(index).padStart(5, '0')}`,
 				role: ['admin', 'staff', 'timesheetstaff'][index % 3],
 			};
-
-const line = (request: ReceivedRequest) =>
-	`${request.method} ${request.path.replace('/invoice/v3', '')}`;
-
-/** What Zoho received besides the listing. */
-const changesSent = (sandbox: ZohoSandbox) =>
-	sandbox
-		.apiRequests()
-		.filter((request) => !(request.method === 'GET' && request.path.endsWith('/users')))
-		.map(line);
-
-const jsonOf = (output: INodeExecutionData[]) => output.map((item) => item.json);
 
 /** The removal items (they name the user's status in Zoho; a person's item does not). */
 const removalsOf = (output: INodeExecutionData[]) =>
