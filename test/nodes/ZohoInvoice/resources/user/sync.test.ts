@@ -6,7 +6,7 @@ import { runNode, runWorkflow } from '../../../../../harness/engine';
 import { useSandbox } from '../../../../helpers/sandbox';
 import { changesSent, jsonOf, line } from '../../../../helpers/syncRun';
 import { AUTHENTICATIONS, expectedAuthorization, onTheWire } from '../../../../helpers/wire';
-import type { ReceivedRequest } from '../../../../../sandbox/server';
+import type { ReceivedRequest, ZohoSandbox } from '../../../../../sandbox/server';
 
 /**
  * Sync: the input items are the whole list of people who should have access.
@@ -386,6 +386,105 @@ describe('User → Sync never removes on the strength of an incomplete list', ()
 		});
 		expect(output.map((item) => item.error?.message)).toEqual(['Internal error', 'Internal error']);
 		expect(sandbox.apiRequests().map((request) => request.query.page)).toEqual(['1', '2']);
+	});
+});
+
+describe('User → Sync decides only from a complete listing of Zoho', () => {
+	const fixture = useSandbox({ users: 450 });
+	const USERS_PATH = '/invoice/v3/users';
+	const onPage = (page: number) => (request: ReceivedRequest) =>
+		request.path === USERS_PATH && request.query.page === String(page);
+	const removalsSent = (requests: string[]) =>
+		requests.filter((request) => request.endsWith('/inactive') || request.startsWith('DELETE'));
+
+	/** Everyone Zoho has as active or invited, as rows that match Zoho exactly. */
+	const everyoneWithAccess = (sandbox: ZohoSandbox) =>
+		sandbox
+			.listUsers()
+			.filter((user) => user.status === 'active' || user.status === 'invited')
+			.map((user) => ({ email: user.email, name: user.name, role: user.user_role }));
+
+	test('the list shifting between two page requests (a user deleted in Zoho meanwhile) removes nobody', async () => {
+		const { sandbox, credentials } = fixture;
+		const listed = sandbox.users.list({ page: '2', per_page: '200', filter_by: 'Status.All' })
+			.body as { users: Array<{ email: string }> };
+		// Deleted between page 1 and page 2: page 2 then starts one user later, and the user who
+		// was first on it is listed on neither page.
+		const hidden = listed.users[0].email;
+		const everyone = everyoneWithAccess(sandbox);
+		const [, deleted] = everyone;
+		const leaver = everyone.at(-1)!;
+		sandbox.injectFault({
+			match: onPage(2),
+			act: (zoho) => {
+				const user = zoho.users.all().find((entry) => entry.email === deleted.email);
+				zoho.users.change(user!.user_id, { status: 'deleted' });
+			},
+		});
+		const output = await runNode({
+			credentials,
+			continueOnFail: true,
+			items: everyone.filter((person) => person !== leaver),
+			parameters: sync(),
+		});
+		// The hidden user looks like a joiner; Zoho refuses the address it already has, and after a
+		// failed create the run removes nobody: not the real leaver, not anyone unlisted.
+		const posts = sandbox.apiRequests().filter((request) => request.method === 'POST');
+		expect(posts.map((request) => (onTheWire(request).body as { email: string }).email)).toEqual([
+			hidden,
+		]);
+		expect(removalsSent(changesSent(sandbox))).toEqual([]);
+		expect(jsonOf(output).filter((json) => json.action === 'deactivated')).toEqual([]);
+	});
+
+	test.each([
+		[
+			'an empty page that says more follow',
+			(page: Record<string, unknown>) => ({ ...page, users: [] }),
+		],
+		[
+			'a short page that says more follow',
+			(page: Record<string, unknown>) => ({
+				...page,
+				users: (page.users as unknown[]).slice(0, 150),
+				page_context: { page: 2, per_page: 200, has_more_page: true },
+			}),
+		],
+	])('%s on page 2: the run fails, and nothing but the listing is sent', async (_case, reshape) => {
+		const { sandbox, credentials } = fixture;
+		// The list names only page 1's people: on an incomplete listing, the others would be leavers.
+		const items = everyoneWithAccess(sandbox).slice(0, 100);
+		const page2 = sandbox.users.list({ page: '2', per_page: '200', filter_by: 'Status.All' })
+			.body as Record<string, unknown>;
+		sandbox.injectFault({ status: 200, body: JSON.stringify(reshape(page2)), match: onPage(2) });
+		const output = await runNode({
+			credentials,
+			continueOnFail: true,
+			items,
+			parameters: sync({ options: { maxRemovals: 1_000 } }),
+		});
+		expect(output.every((item) => item.error !== undefined)).toBe(true);
+		expect(output[0].error?.message).toMatch(/page 2/i);
+		expect(changesSent(sandbox)).toEqual([]);
+	});
+
+	test('a full page without page_context: the next page is asked for and decides; a complete list, nothing sent', async () => {
+		const { sandbox, credentials } = fixture;
+		const page1 = sandbox.users.list({ page: '1', per_page: '200', filter_by: 'Status.All' })
+			.body as Record<string, unknown>;
+		sandbox.injectFault({
+			status: 200,
+			body: JSON.stringify({ code: 0, message: 'success', users: page1.users }),
+			match: onPage(1),
+		});
+		const output = await runNode({
+			credentials,
+			items: everyoneWithAccess(sandbox),
+			parameters: sync(),
+		});
+		expect(sandbox.apiRequests().map((request) => request.query.page)).toEqual(['1', '2', '3']);
+		expect(changesSent(sandbox)).toEqual([]);
+		expect(new Set(jsonOf(output).map((json) => json.action))).toEqual(new Set(['unchanged']));
 	});
 });
 
