@@ -17,7 +17,7 @@ import { ZohoSandbox } from '../../sandbox/server';
 /**
  * The Self Client's access-token cache (credentials/selfClientToken.ts), through n8n-core:
  * which credential may have which token, how long a token request may take, and how a
- * refusal by Zoho is remembered. Issue 9, breaks 1, 2 and 9 and the accounts-server messages.
+ * refusal by Zoho is remembered.
  */
 
 const getCurrentUser = { resource: 'user', operation: 'getCurrent' };
@@ -87,7 +87,7 @@ async function runBatched(options: Parameters<typeof runNode>[0]) {
 	return output;
 }
 
-describe('Self Client token cache: a token only for a credential that could have obtained it (issue 9, break 1)', () => {
+describe('Self Client token cache: a token only for a credential that could have obtained it', () => {
 	const fixture = useSandbox();
 
 	test('break 1: after the right credential got a token, a copy with a wrong Client Secret is refused, on the Test button and on the node', async () => {
@@ -158,7 +158,7 @@ describe('Self Client token cache: a token only for a credential that could have
 	);
 });
 
-describe('A token endpoint that never answers (issue 9, break 2)', () => {
+describe('A token endpoint that never answers', () => {
 	const fixture = useSandbox();
 
 	beforeEach(() => configureTokenRequests({ timeoutMs: 500 }));
@@ -262,7 +262,7 @@ describe('A token endpoint that never answers (issue 9, break 2)', () => {
 	});
 });
 
-describe('A refused refresh is remembered briefly, not retried by every item (issue 9, break 9)', () => {
+describe('A refused refresh is remembered briefly, not retried by every item', () => {
 	const fixture = useSandbox();
 
 	afterEach(() => configureTokenRequests());
@@ -347,7 +347,7 @@ describe('A refused refresh is remembered briefly, not retried by every item (is
 	});
 });
 
-describe('An accounts server that cannot be reached or answers something else (issue 9, smaller breaks)', () => {
+describe('An accounts server that cannot be reached or answers something else', () => {
 	const fixture = useSandbox();
 
 	test('a refused connection names the credential and the accounts host', async () => {
@@ -458,7 +458,7 @@ describe('An accounts server that cannot be reached or answers something else (i
 	});
 });
 
-describe('The token cache is bounded (issue 9, smaller breaks)', () => {
+describe('The token cache is bounded', () => {
 	const fixture = useSandbox();
 
 	test('a credential left unused while 1,000 others asked for tokens is dropped, and refreshes again', async () => {

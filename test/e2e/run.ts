@@ -363,7 +363,7 @@ async function continueOnFail(env: NodeJS.ProcessEnv, sandbox: ZohoSandbox): Pro
 	);
 }
 
-/** Issue "user directory / upsert": one Create or Update node, three people, one run. */
+/** One Create or Update node, three people, one run. */
 async function createOrUpdate(env: NodeJS.ProcessEnv, sandbox: ZohoSandbox): Promise<void> {
 	phase('Create or Update: a new person, a changed one and an unchanged one in one run');
 	clearLog(sandbox);
@@ -581,7 +581,7 @@ async function readOnlyToken(
 }
 
 /**
- * Issue "bulk runs": 150 items through default node settings against Zoho's
+ * 150 items through default node settings against Zoho's
  * real limits. Started in the background (it mostly waits for Zoho's
  * minute); its checks come after the editor's.
  */

@@ -6,8 +6,7 @@ import { useSandbox } from '../../../helpers/sandbox';
 /**
  * What counts as Zoho's answer (shared/answers.ts): success is a 2xx whose body has
  * `code === 0` and, for the operations that return one, the record or the list of records.
- * Anything else is an error that says what came back. Issue 9, break 6, and the smaller
- * break "validate what Zoho sent before using it".
+ * Anything else is an error that says what came back: what Zoho sent is checked before use.
  */
 
 type NodeError = Error & { description?: string; httpCode?: string | null };
@@ -39,7 +38,7 @@ const operations: Array<[string, INodeParameters]> = [
 	['getAll', { resource: 'user', operation: 'getAll', limit: 2 }],
 ];
 
-describe("Zoho's answer: success is code 0 and what the operation returns (issue 9, break 6)", () => {
+describe("Zoho's answer: success is code 0 and what the operation returns", () => {
 	const fixture = useSandbox({ users: 5 });
 
 	test.each(operations)(
@@ -106,7 +105,7 @@ describe("Zoho's answer: success is code 0 and what the operation returns (issue
 	});
 });
 
-describe('A list from Zoho is checked before it is used (issue 9, smaller breaks)', () => {
+describe('A list from Zoho is checked before it is used', () => {
 	const fixture = useSandbox({ users: 5 });
 
 	const listAnswer = (users: string) =>

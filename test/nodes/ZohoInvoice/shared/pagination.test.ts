@@ -6,7 +6,7 @@ import type { ZohoSandbox } from '../../../../sandbox/server';
 
 /**
  * Paging Zoho's lists (shared/pagination.ts) when something between n8n and Zoho ignores the
- * `page` parameter and keeps saying more pages follow. Issue 9, break 7.
+ * `page` parameter and keeps saying more pages follow.
  */
 
 type NodeError = Error & { description?: string };
@@ -66,7 +66,7 @@ function neverEndingList(sandbox: ZohoSandbox, pages: number) {
 	}
 }
 
-describe('A list that never ends (issue 9, break 7)', () => {
+describe('A list that never ends', () => {
 	const fixture = useSandbox();
 
 	beforeAll(() => configureRateLimits({ windowMs: 20 }));

@@ -4,7 +4,7 @@ import { useSandbox } from '../../../helpers/sandbox';
 /**
  * Parameters an expression can fill with any type (shared/parameters.ts): Get Many's Limit and
  * Return All are checked for what the node needs, and a wrong one is named, never coerced into
- * nothing or into everything. Issue 9, break 8.
+ * nothing or into everything.
  */
 
 type NodeError = Error & { description?: string };
@@ -20,7 +20,7 @@ async function failure(promise: Promise<unknown>): Promise<NodeError> {
 	);
 }
 
-describe('Get Many: Limit and Return All (issue 9, break 8)', () => {
+describe('Get Many: Limit and Return All', () => {
 	const fixture = useSandbox({ users: 5 });
 
 	test.each([

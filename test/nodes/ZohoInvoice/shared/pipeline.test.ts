@@ -371,7 +371,7 @@ describe("Zoho's 'Invalid URL Passed'", () => {
 	});
 });
 
-describe('Continue On Fail over 40 mixed items, in a workflow run by n8n (held; replayed for issue 9)', () => {
+describe('Continue On Fail over 40 mixed items, in a workflow run by n8n', () => {
 	const fixture = useSandbox({ users: 5 });
 
 	/** What each kind of item names, and what its output should be. */

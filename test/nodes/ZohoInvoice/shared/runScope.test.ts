@@ -10,7 +10,6 @@ import { ZohoSandbox } from '../../../../sandbox/server';
  * What one run of the node (one pass over its input items) shares, and what it must not pass
  * on to the next: in a loop, n8n runs the node again within the same execution, and what was
  * true on the first pass (who has which email, which organization) may have changed.
- * Issue 9, break 3.
  */
 
 const A_ID = '982000000554042';
@@ -18,7 +17,7 @@ const A_EMAIL = 'user1@zylker.org';
 
 const byEmail = (value: string) => ({ __rl: true, mode: 'email', value });
 
-describe('Nothing a run looked up outlives it (issue 9, break 3)', () => {
+describe('Nothing a run looked up outlives it', () => {
 	const fixture = useSandbox({ users: 5 });
 
 	/** Between the passes, another node changes A's address and creates B with A's old one. */

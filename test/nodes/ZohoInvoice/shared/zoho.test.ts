@@ -6,7 +6,7 @@ import { AUTHENTICATIONS } from '../../../helpers/wire';
 
 /**
  * Where requests go (shared/zoho.ts): only Zoho's known regions, and custom URLs that are
- * trimmed and have no query or fragment. Issue 9, smaller breaks.
+ * trimmed and have no query or fragment.
  */
 
 type NodeError = Error & { description?: string };

@@ -119,7 +119,7 @@ describe('Update By Email', () => {
 /**
  * The organization's users by email address (resources/user/userDirectory.ts): what Zoho
  * listed is checked before anything acts on it, and an address matches as Zoho compares
- * them, whole and in any case. Issue 9, smaller breaks, and the email matching that held.
+ * them, whole and in any case.
  */
 
 type NodeError = Error & { description?: string };
@@ -141,7 +141,7 @@ const listAnswer = (users: object[]) =>
 		page_context: { page: 1, per_page: 200, has_more_page: false },
 	});
 
-describe('What Zoho listed is checked before a user is acted on by email (issue 9, smaller breaks)', () => {
+describe('What Zoho listed is checked before a user is acted on by email', () => {
 	const fixture = useSandbox({ users: 5 });
 
 	test('an entry without user_id: an error quoting it, and no DELETE /users/undefined', async () => {
@@ -218,7 +218,7 @@ describe('What Zoho listed is checked before a user is acted on by email (issue 
 	);
 });
 
-describe('Email matching: whole address, any case, nothing else (held; replayed for issue 9)', () => {
+describe('Email matching: whole address, any case, nothing else', () => {
 	const fixture = useSandbox({ users: 1 });
 
 	let ids: Record<string, string>;

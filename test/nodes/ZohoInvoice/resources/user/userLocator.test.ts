@@ -97,7 +97,7 @@ describe('The User field', () => {
 	});
 });
 
-describe('The User field: what it refuses, and what it keeps exact (issue 9, breaks 4 and 5, and what held)', () => {
+describe('The User field: what it refuses, and what it keeps exact', () => {
 	const fixture = useSandbox({ users: 5 });
 
 	type NodeError = Error & { description?: string };

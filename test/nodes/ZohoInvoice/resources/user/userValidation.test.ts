@@ -58,7 +58,7 @@ describe('Names and emails reach Zoho exactly as given, in the JSON body and now
 	});
 });
 
-describe('Name, email and role are checked in linear time, and named by type (issue 9, break 4 and smaller breaks)', () => {
+describe('Name, email and role are checked in linear time, and named by type', () => {
 	const fixture = useSandbox();
 
 	type NodeError = Error & { description?: string };
