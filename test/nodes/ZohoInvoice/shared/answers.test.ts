@@ -42,7 +42,7 @@ describe("Zoho's answer: success is code 0 and what the operation returns", () =
 	const fixture = useSandbox({ users: 5 });
 
 	test.each(operations)(
-		'break 6: %s on HTTP 200 with {"error":"quota exceeded"} is an error quoting the answer, not a success',
+		'%s on HTTP 200 with {"error":"quota exceeded"} is an error quoting the answer, not a success',
 		async (_operation, parameters) => {
 			const { sandbox, credentials } = fixture;
 			sandbox.injectFault({ status: 200, body: '{"error":"quota exceeded"}' });
@@ -57,7 +57,7 @@ describe("Zoho's answer: success is code 0 and what the operation returns", () =
 		['get', user('get')],
 		['getCurrent', { resource: 'user', operation: 'getCurrent' }],
 	])(
-		'break 6: %s on {"code":0} without the user is an error, not an item without json',
+		'%s on {"code":0} without the user is an error, not an item without json',
 		async (_operation, parameters) => {
 			const { sandbox, credentials } = fixture;
 			sandbox.injectFault({ status: 200, body: '{"code":0,"message":"success"}' });
@@ -71,7 +71,7 @@ describe("Zoho's answer: success is code 0 and what the operation returns", () =
 		['null', 'null'],
 		['a list', '[{"user_id":"1"}]'],
 		['text', '"someone"'],
-	])('break 6: get on {"code":0} with the user as %s is an error', async (_label, value) => {
+	])('get on {"code":0} with the user as %s is an error', async (_label, value) => {
 		const { sandbox, credentials } = fixture;
 		sandbox.injectFault({ status: 200, body: `{"code":0,"message":"success","user":${value}}` });
 		const error = await failure(runNode({ credentials, parameters: user('get') }));

@@ -72,7 +72,7 @@ describe('A list that never ends', () => {
 	beforeAll(() => configureRateLimits({ windowMs: 20 }));
 	afterAll(() => configureRateLimits());
 
-	test('break 7: Return All stops at the first page that repeats the one before, saying why', async () => {
+	test('Return All stops at the first page that repeats the one before, saying why', async () => {
 		const { sandbox, credentials } = fixture;
 		ignorePageParameter(sandbox);
 		const error = await failure(runNode({ credentials, parameters: getAllUsers }));
@@ -81,7 +81,7 @@ describe('A list that never ends', () => {
 		expect(sandbox.apiRequests().map((request) => request.query.page)).toEqual(['1', '2']);
 	});
 
-	test('break 7: the By Email lookup stops there too, and acts on nobody', async () => {
+	test('the By Email lookup stops there too, and acts on nobody', async () => {
 		const { sandbox, credentials } = fixture;
 		ignorePageParameter(sandbox);
 		const error = await failure(runNode({ credentials, parameters: getByEmail }));
@@ -93,7 +93,7 @@ describe('A list that never ends', () => {
 
 	// One list operation is enough here (each request through n8n's engine costs a few ms): the
 	// By Email lookup pages with the same collectPages, and its repeat test above shows it stops.
-	test(`break 7: Return All stops after ${MAX_PAGES} pages of new records that never end, saying why`, async () => {
+	test(`Return All stops after ${MAX_PAGES} pages of new records that never end, saying why`, async () => {
 		const { sandbox, credentials } = fixture;
 		neverEndingList(sandbox, MAX_PAGES + 1);
 		const error = await failure(runNode({ credentials, parameters: getAllUsers }));

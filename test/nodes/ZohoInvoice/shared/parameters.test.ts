@@ -33,16 +33,13 @@ describe('Get Many: Limit and Return All', () => {
 		['-5', -5, 'number -5'],
 		['2.5', 2.5, 'number 2.5'],
 		['"3 users"', '={{ "3 users" }}', 'string "3 users"'],
-	])(
-		'break 8: Limit %s is an error naming the field, and nothing is sent',
-		async (_label, limit, got) => {
-			const { sandbox, credentials } = fixture;
-			const error = await failure(runNode({ credentials, parameters: { ...getAll, limit } }));
-			expect(error.message).toBe(`Limit: expected a whole number of at least 1, got ${got}`);
-			expect(error.description).toMatch(/^Set Limit to a whole number of at least 1/);
-			expect(sandbox.apiRequests()).toHaveLength(0);
-		},
-	);
+	])('Limit %s is an error naming the field, and nothing is sent', async (_label, limit, got) => {
+		const { sandbox, credentials } = fixture;
+		const error = await failure(runNode({ credentials, parameters: { ...getAll, limit } }));
+		expect(error.message).toBe(`Limit: expected a whole number of at least 1, got ${got}`);
+		expect(error.description).toMatch(/^Set Limit to a whole number of at least 1/);
+		expect(sandbox.apiRequests()).toHaveLength(0);
+	});
 
 	test.each([
 		['"false"', '={{ "false" }}', 'string "false"'],
@@ -50,7 +47,7 @@ describe('Get Many: Limit and Return All', () => {
 		['1', '={{ 1 }}', 'number 1'],
 		['a missing field', '={{ $json.missing }}', 'nothing'],
 	])(
-		'break 8: Return All %s is an error naming the field, and nothing is sent',
+		'Return All %s is an error naming the field, and nothing is sent',
 		async (_label, returnAll, got) => {
 			const { sandbox, credentials } = fixture;
 			const error = await failure(

@@ -31,7 +31,7 @@ describe('Nothing a run looked up outlives it', () => {
 		['markInactive', 'POST', '/inactive', 'inactive'],
 		['delete', 'DELETE', '', 'deleted'],
 	])(
-		'break 3: in a loop, the second pass of %s By Email looks the address up again and acts on the user who has it now',
+		'in a loop, the second pass of %s By Email looks the address up again and acts on the user who has it now',
 		async (operation, method, suffix, status) => {
 			const { sandbox, credentials } = fixture;
 			const execution = createRunExecutionData();
@@ -53,7 +53,7 @@ describe('Nothing a run looked up outlives it', () => {
 		},
 	);
 
-	test('break 3: in a loop, the second pass reads the credential again: a user By Email is looked up where it now points', async () => {
+	test('in a loop, the second pass reads the credential again: a user By Email is looked up where it now points', async () => {
 		const { sandbox, credentials } = fixture;
 		const execution = createRunExecutionData();
 		const parameters = { resource: 'user', operation: 'get', userId: byEmail(A_EMAIL) };

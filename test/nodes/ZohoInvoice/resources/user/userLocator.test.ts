@@ -127,7 +127,7 @@ describe('The User field: what it refuses, and what it keeps exact', () => {
 		['get', 'Get'],
 		['delete', 'Delete'],
 	])(
-		"break 4: %s By Email with 'a@' + 80,000 dots + '@' is refused at once, quoting only a short start of it",
+		"%s By Email with 'a@' + 80,000 dots + '@' is refused at once, quoting only a short start of it",
 		async (operation) => {
 			const { sandbox, credentials } = fixture;
 			const started = Date.now();
@@ -146,7 +146,7 @@ describe('The User field: what it refuses, and what it keeps exact', () => {
 	);
 
 	test.each(['id', 'list'])(
-		'break 5: a JSON number above 2^53 (By %s) is refused, saying the digits were lost and to pass ids as text',
+		'a JSON number above 2^53 (By %s) is refused, saying the digits were lost and to pass ids as text',
 		async (mode) => {
 			const { sandbox, credentials } = fixture;
 			// As n8n parses {"id": 9007199254740995}: the number is already 9007199254740996.
@@ -167,7 +167,7 @@ describe('The User field: what it refuses, and what it keeps exact', () => {
 		['0', 0],
 		['-1', -1],
 		['1.5', 1.5],
-	])('break 5: the number %s is refused, and nothing is sent', async (_label, id) => {
+	])('the number %s is refused, and nothing is sent', async (_label, id) => {
 		const { sandbox, credentials } = fixture;
 		const error = await failure(
 			runNode({ credentials, items: [{ id }], parameters: actOn('delete', 'id') }),
@@ -177,7 +177,7 @@ describe('The User field: what it refuses, and what it keeps exact', () => {
 	});
 
 	test.each(['NaN', 'Infinity'])(
-		'break 5: %s from an expression is refused by its name, and nothing is sent',
+		'%s from an expression is refused by its name, and nothing is sent',
 		async (expression) => {
 			const { sandbox, credentials } = fixture;
 			const error = await failure(
@@ -195,7 +195,7 @@ describe('The User field: what it refuses, and what it keeps exact', () => {
 		},
 	);
 
-	test('break 5: a safe integer given as a JSON number is fine, and exact', async () => {
+	test('a safe integer given as a JSON number is fine, and exact', async () => {
 		const { sandbox, credentials } = fixture;
 		const [output] = await runNode({
 			credentials,
