@@ -13,7 +13,7 @@ import type { IDataObject, INodeType, INodeParameters } from 'n8n-workflow';
 import { DirectoryLoader } from 'n8n-core';
 
 import { planSync } from '../nodes/ZohoInvoice/resources/user/syncPlan';
-import { listAllUsers } from '../nodes/ZohoInvoice/resources/user/userDirectory';
+import { UserDirectory, listAllUsers } from '../nodes/ZohoInvoice/resources/user/userDirectory';
 import { configureRateLimits } from '../nodes/ZohoInvoice/shared/rateLimits';
 import { ORGANIZATION_HEADER, organizationKeyOf } from '../nodes/ZohoInvoice/shared/zoho';
 import { ZohoInvoice } from '../nodes/ZohoInvoice/ZohoInvoice.node';
@@ -398,7 +398,10 @@ async function planTimings(
 	for (let round = 0; round < ROUNDS; round++)
 		plans.push(
 			await timed(async () =>
-				planSync(persons, listed, { removeMissing: 'deactivate', keepEmails: new Set() }),
+				planSync(persons, new UserDirectory(listed), {
+					removeMissing: 'deactivate',
+					keepEmails: new Set(),
+				}),
 			),
 		);
 	return plans;

@@ -259,9 +259,8 @@ class SyncRun {
 			}
 		}
 
-		const users = (await userDirectory(first)).users;
 		// Refused persons still count as named: their users are not leavers.
-		const plan = planSync(persons, users, settings);
+		const plan = planSync(persons, await userDirectory(first), settings);
 		for (const [index, step] of plan.persons) {
 			if (step.action === 'refused')
 				refused.set(

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { addressKey } from './userDirectory';
-import type { ListedUser } from './userDirectory';
+import type { ListedUser, UserDirectory } from './userDirectory';
 import { sameRole } from './userRole';
 
 /** One person of the list, as an input item gave them: the address trimmed, the role if given. */
@@ -96,29 +96,23 @@ function keptBecause(
 
 /**
  * The whole plan of one sync, from the list of persons and the organization's
- * users (one complete listing, all statuses): per person create, update,
+ * users (one complete listing, all statuses, by address): per person create, update,
  * reactivate or nothing; per active or invited user no person names, remove
  * or keep. Deleted users count for nobody; inactive users not in the list
  * are already without access.
  */
 export function planSync(
 	persons: SyncPerson[],
-	users: ListedUser[],
+	directory: UserDirectory,
 	options: { removeMissing: RemoveMissing; keepEmails: Set<string> },
 ): SyncPlan {
-	const byEmail = new Map<string, ListedUser[]>();
-	for (const user of users) {
-		if (!user.email || user.status === 'deleted') continue;
-		const key = addressKey(user.email);
-		byEmail.set(key, [...(byEmail.get(key) ?? []), user]);
-	}
 	const named = new Set(persons.map((person) => addressKey(person.email)));
 	const planned = new Map<number, PersonStep>();
 	for (const person of persons) {
-		planned.set(person.itemIndex, stepFor(person, byEmail.get(addressKey(person.email)) ?? []));
+		planned.set(person.itemIndex, stepFor(person, directory.withEmail(person.email)));
 	}
 	const removals: RemovalStep[] = [];
-	for (const user of users) {
+	for (const user of directory.users) {
 		if (user.status !== 'active' && user.status !== 'invited') continue;
 		if (user.email && named.has(addressKey(user.email))) continue;
 		const reason = keptBecause(user, options.keepEmails, options.removeMissing);

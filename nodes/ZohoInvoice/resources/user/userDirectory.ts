@@ -82,7 +82,7 @@ export async function listAllUsers(
 }
 
 /** The organization's users as one run of the node found them, by email address. */
-class UserDirectory {
+export class UserDirectory {
 	private readonly byEmail = new Map<string, ListedUser[]>();
 
 	constructor(readonly users: ListedUser[]) {
