@@ -2,8 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 /**
  * A person's name and email, as Create, Create or Update and Sync take them:
- * one parameter each for the three (n8n evaluates every parameter of a node
- * for every item, so shared fields make every run cheaper).
+ * one parameter each, shared by the three operations (n8n evaluates every
+ * parameter of a node for every item, so shared fields make every run cheaper).
  */
 
 export const nameField: INodeProperties = {
